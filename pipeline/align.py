@@ -1,0 +1,242 @@
+"""Align the clauses of an English abstract to the Chinese sections they summarise.
+
+An abstract summarises rather than translates, so units are scored against several views
+of each section (its heading, its best-matching sentence, its whole text), the scores are
+normalised as in bitext mining (CSLS), and a monotone dynamic programme with skips and
+penalised backward jumps picks each unit's sections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .sentences import split_sentences
+
+# ----------------------------------------------------------------------------- clauses
+
+_SENT_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"“(])")
+_CLAUSE_CUT = re.compile(r"(?:;\s+|,\s+(?=(?:and|while|but|whereas|as well as|which)\s)|:\s+(?=[a-z]))")
+MIN_CLAUSE_WORDS = 5
+
+
+def split_clauses(text: str) -> list[tuple[int, int]]:
+    """Clause-sized character spans: sentences, cut again at ; and at coordinations."""
+    spans: list[tuple[int, int]] = []
+    starts = [0] + [m.end() for m in _SENT_END.finditer(text)]
+    ends = [m.start() for m in _SENT_END.finditer(text)] + [len(text)]
+    for s_start, s_end in zip(starts, ends):
+        pieces = []
+        pos = s_start
+        for m in _CLAUSE_CUT.finditer(text, s_start, s_end):
+            pieces.append((pos, m.start() + (1 if text[m.start()] in ",;:" else 0)))
+            pos = m.end()
+        pieces.append((pos, s_end))
+        merged: list[list[int]] = []
+        for a, b in pieces:
+            if merged and len(text[merged[-1][0] : merged[-1][1]].split()) < MIN_CLAUSE_WORDS:
+                merged[-1][1] = b
+            elif merged and len(text[a:b].split()) < MIN_CLAUSE_WORDS:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                spans.append((a, b))
+    return spans
+
+
+# ----------------------------------------------------------------------------- sections
+
+def candidate_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Finest-level sections; a parent stands for its own text before its first item."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for s in sections:
+        if s.get("parent"):
+            children.setdefault(s["parent"], []).append(s)
+    out = []
+    for s in sections:
+        kids = children.get(s["id"])
+        if kids:
+            if kids[0]["start"] > s["start"]:
+                out.append({**s, "end": kids[0]["start"]})
+        else:
+            out.append(s)
+    return out
+
+
+# ----------------------------------------------------------------------------- scoring
+
+def csls(sim: np.ndarray, k: int) -> np.ndarray:
+    """Cross-domain similarity local scaling: 2·cos − mean top-k of the row − of the column."""
+    if sim.size == 0:
+        return sim
+    kr = max(1, min(k, sim.shape[1]))
+    kc = max(1, min(k, sim.shape[0]))
+    r_rows = np.sort(sim, axis=1)[:, -kr:].mean(axis=1, keepdims=True)
+    r_cols = np.sort(sim, axis=0)[-kc:, :].mean(axis=0, keepdims=True)
+    return 2 * sim - r_rows - r_cols
+
+
+def standardise(scores: np.ndarray) -> np.ndarray:
+    """Per-unit z-scores, so one threshold fits abstracts of any length."""
+    mu = scores.mean(axis=1, keepdims=True)
+    sd = scores.std(axis=1, keepdims=True) + 1e-6
+    return (scores - mu) / sd
+
+
+# ----------------------------------------------------------------------------- decoding
+
+def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi_margin: float) -> list[list[int]]:
+    """Each unit's sections: a primary one chosen by a monotone DP, plus near-ties.
+
+    The DP maximises the summed primary scores; a unit whose primary section comes before
+    the previous unit's pays `back_penalty`. A unit whose best score is under
+    `none_threshold` is aligned to nothing and does not move the position. Sections within
+    `multi_margin` of the primary score are added, so one unit can cover several sections.
+    """
+    n_units, n_secs = scores.shape
+    if n_units == 0 or n_secs == 0:
+        return [[] for _ in range(n_units)]
+    best = np.full((n_units, n_secs), -np.inf)
+    back = np.zeros((n_units, n_secs), dtype=int)
+    best[0] = scores[0]
+    for u in range(1, n_units):
+        prev = best[u - 1]
+        # max over previous positions p <= j (no penalty) and p > j (penalised).
+        run_max = np.maximum.accumulate(prev)
+        run_arg = np.array([int(np.argmax(prev[: j + 1])) for j in range(n_secs)])
+        rev_max = np.maximum.accumulate(prev[::-1])[::-1]
+        for j in range(n_secs):
+            forward = run_max[j]
+            backward = rev_max[j + 1] - back_penalty if j + 1 < n_secs else -np.inf
+            if forward >= backward:
+                best[u, j], back[u, j] = forward + scores[u, j], run_arg[j]
+            else:
+                best[u, j] = backward + scores[u, j]
+                back[u, j] = j + 1 + int(np.argmax(prev[j + 1 :]))
+    path = [int(np.argmax(best[-1]))]
+    for u in range(n_units - 1, 0, -1):
+        path.append(int(back[u, path[-1]]))
+    path.reverse()
+    out = []
+    for u, j in enumerate(path):
+        if scores[u].max() < none_threshold:
+            out.append([])
+            continue
+        top = scores[u, j]
+        chosen = sorted({j} | {k for k in range(n_secs) if scores[u, k] >= top - multi_margin and scores[u, k] >= none_threshold})
+        out.append(chosen)
+    return out
+
+
+# ----------------------------------------------------------------------------- the component
+
+@dataclass
+class AlignSettings:
+    model_name: str = "assets/e5-small"
+    max_length: int = 256
+    batch_size: int = 32
+    pooling: str = "mean"
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    device: str = "cpu"
+    w_heading: float = 0.3
+    w_best: float = 0.5
+    w_whole: float = 0.2
+    csls_k: int = 3
+    back_penalty: float = 1.0
+    none_threshold: float = -1.0
+    multi_margin: float = 0.3
+
+
+@Language.factory(
+    "abstract_aligner",
+    default_config={k: v for k, v in AlignSettings().__dict__.items()},
+)
+def make_aligner(nlp: Language, name: str, **settings: Any) -> AbstractAligner:
+    return AbstractAligner(name, AlignSettings(**settings))
+
+
+class AbstractAligner:
+    """Writes `doc._.abstract["units"]` and `doc._.alignment`; skips docs without an abstract."""
+
+    def __init__(self, name: str, settings: AlignSettings) -> None:
+        self.name = name
+        self.settings = settings
+        self._encoder = None
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from .encoder import Encoder
+
+            s = self.settings
+            self._encoder = Encoder(s.model_name, s.max_length, s.batch_size, s.pooling, s.device)
+        return self._encoder
+
+    def __call__(self, doc: Doc) -> Doc:
+        abstract = doc._.abstract
+        if not abstract or not abstract.get("text") or not doc._.sections:
+            doc._.alignment = None
+            return doc
+        units = abstract.get("units") or [
+            {"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(abstract["text"]))
+        ]
+        abstract["units"] = units
+        sections = candidate_sections(doc._.sections)
+        scores = self.score(doc.text, abstract["text"], units, sections)
+        chosen = decode(scores, self.settings.back_penalty, self.settings.none_threshold, self.settings.multi_margin)
+        doc._.alignment = [
+            {"unit": u["id"], "sections": [sections[j]["id"] for j in js],
+             "scores": {sections[j]["id"]: round(float(scores[i, j]), 3) for j in js}}
+            for i, (u, js) in enumerate(zip(units, chosen))
+        ]
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def score(self, text: str, abstract_text: str, units: list[dict[str, Any]],
+              sections: list[dict[str, Any]]) -> np.ndarray:
+        """Standardised CSLS scores, units × sections."""
+        s = self.settings
+        unit_texts = [abstract_text[u["start"] : u["end"]] for u in units]
+        sent_texts: list[str] = []
+        owners: list[int] = []
+        heads: list[str] = []
+        wholes: list[str] = []
+        for j, sec in enumerate(sections):
+            body = text[sec["start"] : sec["end"]]
+            sents = [body[a:b] for a, b in split_sentences(body)] or [body]
+            heads.append(sents[0])
+            wholes.append(body)
+            sent_texts.extend(sents)
+            owners.extend([j] * len(sents))
+        enc = self.encoder
+        q = enc.embed(unit_texts, s.query_prefix)
+        v_sent = enc.embed(sent_texts, s.passage_prefix)
+        v_head = enc.embed(heads, s.passage_prefix)
+        v_whole = enc.embed(wholes, s.passage_prefix)
+        sim_sent = q @ v_sent.T
+        owners_arr = np.array(owners)
+        best = np.stack([sim_sent[:, owners_arr == j].max(axis=1) for j in range(len(sections))], axis=1)
+        sim = s.w_heading * (q @ v_head.T) + s.w_best * best + s.w_whole * (q @ v_whole.T)
+        return standardise(csls(sim, s.csls_k))
+
+    def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config
+        pass
+
+    def from_disk(self, path, exclude=tuple()) -> AbstractAligner:
+        return self

@@ -1,0 +1,61 @@
+"""Running a pipeline on speeches and turning its docs into corpus-format records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .align import split_clauses
+from .themes import doc_themes
+
+
+def make_doc(nlp: Language, raw: str, abstract: str | None = None) -> Doc:
+    """Tokenize (normalise, find structure, segment) and attach a separately given abstract."""
+    doc = nlp.make_doc(raw)
+    if abstract is not None:
+        doc._.abstract = {"title": None, "author": None, "text": " ".join(abstract.split())}
+    return doc
+
+
+def analyse(nlp: Language, raw: str, abstract: str | None = None) -> Doc:
+    return nlp(make_doc(nlp, raw, abstract))
+
+
+def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None) -> dict[str, Any]:
+    """The corpus format, filled with the pipeline's predictions."""
+    meta = doc._.meta or {}
+    record: dict[str, Any] = {
+        "id": doc_id,
+        "meta": {"title": meta.get("title"), "speaker": meta.get("speaker"), "date": None, "venue": None,
+                 "source": None},
+        "text": doc.text,
+        "sections": doc._.sections or [],
+        "sentences": [
+            {"start": s, "end": e, "theme": label, "score": None if score is None else round(score, 4)}
+            for s, e, label, score in doc_themes(doc)
+        ],
+        "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_, "text": e.text} for e in doc.ents],
+        "words": [[t.idx, t.idx + len(t.text)] for t in doc if not t.is_space],
+        "footnotes": doc._.footnotes or [],
+    }
+    if raw is not None:
+        record["raw"] = raw
+    abstract = doc._.abstract
+    if abstract:
+        units = abstract.get("units") or [
+            {"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(abstract["text"]))
+        ]
+        record["abstract"] = {"title": abstract.get("title"), "author": abstract.get("author"),
+                              "text": abstract["text"], "units": units}
+    if doc._.alignment is not None:
+        record["alignment"] = doc._.alignment
+    notes = []
+    if meta.get("converted_from_traditional"):
+        notes.append("the input was in traditional characters and was converted to simplified")
+    if not abstract:
+        notes.append("no English abstract: alignment skipped")
+    if notes:
+        record["notes"] = notes
+    return record

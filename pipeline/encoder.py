@@ -1,0 +1,65 @@
+"""A multilingual sentence encoder (multilingual-e5-small by default) through transformers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .assets import AssetError
+
+
+def resolve_model(name: str) -> str:
+    """A local folder (relative to the working directory or to $DIPNLP_ASSETS), else a hub name."""
+    p = Path(name)
+    if p.exists():
+        return str(p)
+    if p.parts and p.parts[0] == "assets" and "DIPNLP_ASSETS" in os.environ:
+        alt = Path(os.environ["DIPNLP_ASSETS"]).joinpath(*p.parts[1:])
+        if alt.exists():
+            return str(alt)
+    if p.is_absolute() or p.parts[:1] == ("assets",):
+        raise AssetError(f"{name}: the sentence encoder is missing; run `dipnlp assets` first")
+    return name
+
+
+class Encoder:
+    """Mean-pooled, L2-normalised sentence embeddings, computed in batches without gradients."""
+
+    def __init__(self, model_name: str, max_length: int = 256, batch_size: int = 32,
+                 pooling: str = "mean", device: str = "cpu") -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        path = resolve_model(model_name)
+        local = Path(path).exists()
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=local)
+        self.model = AutoModel.from_pretrained(path, local_files_only=local, add_pooling_layer=False)
+        self.device = torch.device(device if device != "cuda" or torch.cuda.is_available() else "cpu")
+        self.model.to(self.device).eval()
+        self.max_length = max_length
+        self.batch_size = batch_size
+        if pooling not in ("mean", "cls"):
+            raise ValueError(f"pooling must be 'mean' or 'cls', not {pooling!r}")
+        self.pooling = pooling
+
+    def embed(self, texts: list[str], prefix: str = "") -> np.ndarray:
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(texts), self.batch_size):
+                batch = [prefix + t for t in texts[i : i + self.batch_size]]
+                enc = self.tokenizer(batch, padding=True, truncation=True, max_length=self.max_length,
+                                     return_tensors="pt").to(self.device)
+                hidden = self.model(**enc).last_hidden_state
+                if self.pooling == "cls":
+                    vec = hidden[:, 0]
+                else:
+                    mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                    vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+                out.append(torch.nn.functional.normalize(vec, dim=-1).float().cpu().numpy())
+        return np.concatenate(out)

@@ -1,0 +1,168 @@
+"""Scores of predicted corpus records against gold ones: the keys of the SPEC's `evaluate --json`."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.language import Language
+
+from .analyse import analyse, doc_to_record
+from .corpus import Doc, finest_sections
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": p, "r": r, "f": f}
+
+
+class Tally:
+    """Counts of true positives, predictions and gold items, by key."""
+
+    def __init__(self) -> None:
+        self.tp: Counter[str] = Counter()
+        self.pred: Counter[str] = Counter()
+        self.gold: Counter[str] = Counter()
+
+    def add(self, key: str, pred: set, gold: set) -> None:
+        self.tp[key] += len(pred & gold)
+        self.pred[key] += len(pred)
+        self.gold[key] += len(gold)
+
+    def score(self, key: str) -> dict[str, float]:
+        return prf(self.tp[key], self.pred[key], self.gold[key])
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _best_match(span: tuple[int, int], candidates: list[tuple[int, int]]) -> int | None:
+    best, best_ov = None, 0
+    for i, c in enumerate(candidates):
+        ov = _overlap(span, c)
+        if ov > best_ov:
+            best, best_ov = i, ov
+    return best
+
+
+def project_alignment(pred: dict[str, Any], gold: dict[str, Any]) -> set[tuple[str, str]]:
+    """Predicted (unit, section) pairs in gold ids: units and sections matched by character overlap."""
+    pred_units = {u["id"]: (u["start"], u["end"]) for u in (pred.get("abstract") or {}).get("units", [])}
+    gold_units = [(u["id"], (u["start"], u["end"])) for u in gold["abstract"]["units"]]
+    gold_secs = [(s["id"], (s["start"], s["end"])) for s in _alignment_targets(gold)]
+    pred_secs = {s["id"]: (s["start"], s["end"]) for s in _alignment_targets(pred)}
+    pairs = set()
+    for a in pred.get("alignment") or []:
+        if a["unit"] not in pred_units:
+            continue
+        gu = _best_match(pred_units[a["unit"]], [span for _, span in gold_units])
+        if gu is None:
+            continue
+        for sid in a["sections"]:
+            if sid not in pred_secs:
+                continue
+            gs = _best_match(pred_secs[sid], [span for _, span in gold_secs])
+            if gs is not None:
+                pairs.add((gold_units[gu][0], gold_secs[gs][0]))
+    return pairs
+
+
+def _alignment_targets(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Finest sections, with a parent cut to its text before its first item."""
+    from .align import candidate_sections
+
+    return candidate_sections(record.get("sections", []))
+
+
+def score_records(pairs: Iterable[tuple[dict[str, Any], Doc]]) -> dict[str, Any]:
+    """Micro-averaged scores over (predicted record, gold record) pairs; null where no gold."""
+    t = Tally()
+    theme_gold: list[str] = []
+    theme_pred: list[str | None] = []
+    present: set[str] = set()
+    for pred, gold in pairs:
+        if gold.get("words"):
+            present.add("tokens")
+            t.add("tokens", {tuple(w) for w in pred["words"]}, {tuple(w) for w in gold["words"]})
+        if gold.get("sentences"):
+            present.add("sents")
+            t.add("sents", {(s["start"], s["end"]) for s in pred["sentences"]},
+                  {(s["start"], s["end"]) for s in gold["sentences"]})
+            pred_spans = [(s["start"], s["end"]) for s in pred["sentences"]]
+            for s in gold["sentences"]:
+                if s.get("theme"):
+                    present.add("themes")
+                    i = _best_match((s["start"], s["end"]), pred_spans)
+                    theme_gold.append(s["theme"])
+                    theme_pred.append(pred["sentences"][i]["theme"] if i is not None else None)
+        if gold.get("sections"):
+            present.add("sections")
+            t.add("sections", {(s["kind"], s["start"], s["end"]) for s in pred["sections"]},
+                  {(s["kind"], s["start"], s["end"]) for s in gold["sections"]})
+        if "entities" in gold:
+            present.add("ents")
+            pred_ents = {(e["start"], e["end"], e["label"]) for e in pred["entities"]}
+            gold_ents = {(e["start"], e["end"], e["label"]) for e in gold["entities"]}
+            t.add("ents", pred_ents, gold_ents)
+            for label in {e[2] for e in pred_ents | gold_ents}:
+                t.add(f"ents:{label}", {e for e in pred_ents if e[2] == label}, {e for e in gold_ents if e[2] == label})
+        if gold.get("alignment") and (gold.get("abstract") or {}).get("units"):
+            present.add("align")
+            gold_pairs = {(a["unit"], sid) for a in gold["alignment"] for sid in a["sections"]}
+            t.add("align", project_alignment(pred, gold), gold_pairs)
+
+    out: dict[str, Any] = {}
+    for key in ("tokens", "ents", "align"):
+        s = t.score(key) if key in present else None
+        for part in "prf":
+            out[f"{key}_{part}"] = None if s is None else s[part]
+    out["sents_f"] = t.score("sents")["f"] if "sents" in present else None
+    out["sections_f"] = t.score("sections")["f"] if "sections" in present else None
+    out["ents_per_type"] = (
+        {k.split(":", 1)[1]: t.score(k) for k in sorted(t.gold | t.pred) if k.startswith("ents:")}
+        if "ents" in present else None
+    )
+    if "themes" in present:
+        labels = sorted(set(theme_gold))
+        per_label = {}
+        for label in labels:
+            tp = sum(1 for g, p in zip(theme_gold, theme_pred) if g == p == label)
+            per_label[label] = prf(tp, sum(1 for p in theme_pred if p == label), theme_gold.count(label))
+        out["themes_acc"] = sum(g == p for g, p in zip(theme_gold, theme_pred)) / len(theme_gold)
+        out["themes_macro_f"] = sum(v["f"] for v in per_label.values()) / len(per_label)
+        out["themes_per_label"] = per_label
+        out["themes_confusion"] = confusion(theme_gold, theme_pred)
+    else:
+        out.update(themes_acc=None, themes_macro_f=None, themes_per_label=None)
+    return out
+
+
+def confusion(gold: list[str], pred: list[str | None]) -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for g, p in zip(gold, pred):
+        row = table.setdefault(g, {})
+        row[p or "NONE"] = row.get(p or "NONE", 0) + 1
+    return table
+
+
+def evaluate(nlp: Language, golds: list[Doc]) -> dict[str, Any]:
+    """Run `nlp` on each gold document's clean text (and its abstract) and score it."""
+    pairs = []
+    n_words = 0
+    elapsed = 0.0
+    for gold in golds:
+        abstract = (gold.get("abstract") or {}).get("text")
+        start = time.perf_counter()
+        doc = analyse(nlp, gold["text"], abstract)
+        elapsed += time.perf_counter() - start
+        n_words += sum(1 for tok in doc if not tok.is_space)
+        pairs.append((doc_to_record(doc, gold["id"]), gold))
+    scores = score_records(pairs)
+    scores["words_per_second"] = n_words / elapsed if elapsed else None
+    scores["n_docs"] = len(golds)
+    return scores

@@ -1,0 +1,116 @@
+"""The speech tokenizer: normalisation and structure, then spaCy's Chinese tokenizer with pkuseg.
+
+`nlp(raw_text)` on a trained pipeline therefore takes PDF-extracted text directly: the
+tokenizer cleans it, finds sections, footnotes and the English abstract, and segments the
+clean body. Training goes through `tokenize_clean`, which segments text that is already
+clean and leaves its offsets untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.lang.zh import ChineseTokenizer
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from .normalize import normalize
+from .structure import find_sections
+
+for _name, _default in (("sections", None), ("footnotes", None), ("abstract", None),
+                        ("meta", None), ("alignment", None), ("raw", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@registry.tokenizers("dipnlp.SpeechTokenizer.v1")
+def create_speech_tokenizer(segmenter: str = "pkuseg", normalize_input: bool = True, keep_raw: bool = False):
+    def make(nlp) -> SpeechTokenizer:
+        return SpeechTokenizer(nlp.vocab, segmenter=segmenter, normalize_input=normalize_input, keep_raw=keep_raw)
+
+    return make
+
+
+class SpeechTokenizer:
+    def __init__(self, vocab: Vocab, segmenter: str = "pkuseg", normalize_input: bool = True,
+                 keep_raw: bool = False) -> None:
+        self.vocab = vocab
+        self.zh = ChineseTokenizer(vocab, segmenter=segmenter)
+        self.normalize_input = normalize_input
+        self.keep_raw = keep_raw
+
+    def __call__(self, text: str) -> Doc:
+        if not self.normalize_input:
+            return self.tokenize_clean(text)
+        speech = normalize(text)
+        doc = self.tokenize_clean(speech.text)
+        doc._.sections = find_sections(speech.text)
+        doc._.footnotes = speech.footnotes
+        doc._.meta = {"title": speech.title, "speaker": speech.speaker, "editor": speech.editor,
+                      "converted_from_traditional": speech.converted_from_traditional}
+        if speech.abstract is not None:
+            doc._.abstract = {"title": speech.abstract.title, "author": speech.abstract.author,
+                              "text": speech.abstract.text}
+        if self.keep_raw:
+            doc._.raw = text
+        return doc
+
+    def tokenize_clean(self, text: str) -> Doc:
+        """Segment text that is already clean; the doc's text equals `text`."""
+        return self.zh(text)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+    @property
+    def pkuseg_seg(self) -> Any:
+        return self.zh.pkuseg_seg
+
+    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None,
+                   pkuseg_user_dict: str | None = None) -> None:
+        """Load the pkuseg model; `pkuseg_user_dict` is a word list (one word a line) or None."""
+        import spacy_pkuseg
+
+        if pkuseg_model is None:
+            raise ValueError("[initialize.tokenizer] needs pkuseg_model, the folder of a pkuseg model")
+        model_dir = Path(pkuseg_model)
+        if not (model_dir / "weights.npz").exists():
+            raise FileNotFoundError(f"{model_dir}: no pkuseg model here; run `dipnlp assets` first")
+        seg = spacy_pkuseg.pkuseg(str(model_dir), user_dict=None)
+        if pkuseg_user_dict:
+            words = [w.strip() for w in Path(pkuseg_user_dict).read_text("utf8").splitlines()]
+            seg.preprocesser = spacy_pkuseg.Preprocesser([w for w in words if w and not w.startswith("#")])
+        self.zh.pkuseg_seg = seg
+
+    def segment(self, text: str) -> list[str]:
+        return [t.text for t in self.zh(text) if not t.is_space]
+
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "speech.json", {"normalize_input": self.normalize_input, "keep_raw": self.keep_raw})
+        self.zh.to_disk(path / "zh", **kwargs)
+
+    def from_disk(self, path: str | Path, **kwargs: Any) -> SpeechTokenizer:
+        path = Path(path)
+        cfg = srsly.read_json(path / "speech.json")
+        self.normalize_input = cfg["normalize_input"]
+        self.keep_raw = cfg["keep_raw"]
+        self.zh.from_disk(path / "zh", **kwargs)
+        return self
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return srsly.msgpack_dumps({"cfg": {"normalize_input": self.normalize_input, "keep_raw": self.keep_raw},
+                                    "zh": self.zh.to_bytes(**kwargs)})
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> SpeechTokenizer:
+        msg = srsly.msgpack_loads(data)
+        self.normalize_input = msg["cfg"]["normalize_input"]
+        self.keep_raw = msg["cfg"]["keep_raw"]
+        self.zh.from_bytes(msg["zh"], **kwargs)
+        return self
