@@ -52,7 +52,10 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
             while b > a and text[b - 1].isspace():
                 b -= 1
             if a < b:
-                spans.append((a, b))
+                if spans and len(text[a:b].split()) < MIN_CLAUSE_WORDS:
+                    spans[-1] = (spans[-1][0], b)
+                else:
+                    spans.append((a, b))
     return spans
 
 
@@ -135,7 +138,8 @@ def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi
             out.append([])
             continue
         top = scores[u, j]
-        chosen = sorted({j} | {k for k in range(n_secs) if scores[u, k] >= top - multi_margin and scores[u, k] >= none_threshold})
+        near = {k for k in range(n_secs) if abs(scores[u, k] - top) <= multi_margin and scores[u, k] >= none_threshold}
+        chosen = sorted({j} | near)
         out.append(chosen)
     return out
 
@@ -160,11 +164,13 @@ class AlignSettings:
     multi_margin: float = 0.3
 
 
-@Language.factory(
-    "abstract_aligner",
-    default_config={k: v for k, v in AlignSettings().__dict__.items()},
-)
-def make_aligner(nlp: Language, name: str, **settings: Any) -> AbstractAligner:
+@Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
+def make_aligner(
+    nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, pooling: str,
+    query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
+    w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
+) -> AbstractAligner:
+    settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
 
 
@@ -179,10 +185,10 @@ class AbstractAligner:
     @property
     def encoder(self):
         if self._encoder is None:
-            from .encoder import Encoder
+            from .encoder import get_encoder
 
             s = self.settings
-            self._encoder = Encoder(s.model_name, s.max_length, s.batch_size, s.pooling, s.device)
+            self._encoder = get_encoder(s.model_name, s.max_length, s.batch_size, s.pooling, s.device)
         return self._encoder
 
     def __call__(self, doc: Doc) -> Doc:
@@ -195,7 +201,7 @@ class AbstractAligner:
         ]
         abstract["units"] = units
         sections = candidate_sections(doc._.sections)
-        scores = self.score(doc.text, abstract["text"], units, sections)
+        scores = self.score_pairs(doc.text, abstract["text"], units, sections)
         chosen = decode(scores, self.settings.back_penalty, self.settings.none_threshold, self.settings.multi_margin)
         doc._.alignment = [
             {"unit": u["id"], "sections": [sections[j]["id"] for j in js],
@@ -208,7 +214,7 @@ class AbstractAligner:
         for doc in docs:
             yield self(doc)
 
-    def score(self, text: str, abstract_text: str, units: list[dict[str, Any]],
+    def score_pairs(self, text: str, abstract_text: str, units: list[dict[str, Any]],
               sections: list[dict[str, Any]]) -> np.ndarray:
         """Standardised CSLS scores, units × sections."""
         s = self.settings

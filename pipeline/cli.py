@@ -40,6 +40,8 @@ def friendly(func: Callable) -> Callable:
 
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
         except (UserError, InputError, AssetError, CorpusError, TrainError) as e:
             if STATE["verbose"]:
                 raise
@@ -188,9 +190,9 @@ def evaluate(
         raise UserError(f"{' '.join(map(str, data))}: no corpus documents found")
     nlp = load_model(model)
     scores = run_evaluation(nlp, golds)
-    print_scores(scores)
     if json_path:
         write_atomic(json_path, json.dumps(scores, ensure_ascii=False, indent=1) + "\n")
+    print_scores(scores)
 
 
 def print_scores(scores: dict[str, Any]) -> None:

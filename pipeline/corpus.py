@@ -211,3 +211,25 @@ def check_doc(doc: Doc) -> list[str]:
             if sid not in finest:
                 problems.append(f"alignment of {a['unit']} names unknown section {sid}")
     return problems
+
+
+def to_dataset(inputs: Iterable[str | Path]):
+    """The corpus as a `datasets.Dataset`: one row per sentence, with its theme and entities."""
+    from datasets import Dataset
+
+    rows: dict[str, list] = {"doc_id": [], "section": [], "text": [], "theme": [], "entities": []}
+    for doc in load_docs(inputs):
+        text = doc["text"]
+        leaves = finest_sections(doc)
+        for s in doc.get("sentences", []):
+            section = next((x["id"] for x in leaves if x["start"] <= s["start"] < x["end"]), None)
+            rows["doc_id"].append(doc["id"])
+            rows["section"].append(section)
+            rows["text"].append(text[s["start"] : s["end"]])
+            rows["theme"].append(s.get("theme"))
+            rows["entities"].append([
+                {"start": e["start"] - s["start"], "end": e["end"] - s["start"], "label": e["label"],
+                 "text": text[e["start"] : e["end"]]}
+                for e in doc.get("entities", []) if s["start"] <= e["start"] and e["end"] <= s["end"]
+            ])
+    return Dataset.from_dict(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +64,10 @@ class Encoder:
                     vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
                 out.append(torch.nn.functional.normalize(vec, dim=-1).float().cpu().numpy())
         return np.concatenate(out)
+
+
+@lru_cache(maxsize=2)
+def get_encoder(model_name: str, max_length: int = 256, batch_size: int = 32, pooling: str = "mean",
+                device: str = "cpu") -> Encoder:
+    """One loaded encoder per setting, shared by the components that embed text."""
+    return Encoder(model_name, max_length, batch_size, pooling, device)

@@ -10,14 +10,8 @@ from typing import Any
 from spacy.language import Language
 
 from .analyse import analyse, doc_to_record
-from .corpus import Doc, finest_sections
-
-
-def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": p, "r": r, "f": f}
+from .corpus import Doc
+from .scoring import prf
 
 
 class Tally:

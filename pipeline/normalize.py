@@ -59,6 +59,7 @@ class Speech:
     abstract: Abstract | None = None
     editor: str | None = None
     converted_from_traditional: bool = False
+    dropped: list[str] = field(default_factory=list)  # page furniture and end matter set aside
 
 
 # --------------------------------------------------------------------------- decoding
@@ -152,6 +153,7 @@ def squeeze_spaces(line: str) -> str:
     line = re.sub(f"(?<={near_cjk}) +", "", line)
     line = re.sub(f" +(?={near_cjk})", "", line)
     line = re.sub(r"(?<=[0-9.%]) +(?=%)", "", line)
+    line = re.sub(r"(?<=[-–/]) +(?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) +(?=[-–/])", "", line)
     return re.sub(r" {2,}", " ", line)
 
 
@@ -190,7 +192,7 @@ def _is_clean_layout(lines: list[str]) -> bool:
     body = [ln.strip() for ln in lines if ln.strip()]
     if not body:
         return True
-    ended = sum(1 for ln in body if ln.endswith(PARA_END) or len(ln) > 60)
+    ended = sum(1 for ln in body if ln.endswith(PARA_END) or len(ln) > 60 or _HEADING_START.match(ln))
     return ended / len(body) >= 0.8
 
 
@@ -213,18 +215,22 @@ def split_english_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[:idx], tail
 
 
-def parse_english(tail: list[str]) -> Abstract | None:
+def parse_english(tail: list[str], dropped: list[str] | None = None) -> Abstract | None:
     """Title, author and abstract from the English end matter."""
     rows = [ln.strip() for ln in tail if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
     rows = [r for r in rows if not _EDITOR.match(r)]
+    if dropped is not None:
+        dropped.extend(ln.strip() for ln in tail if _PAGE_NUMBER.match(ln.strip()) or _EDITOR.match(ln.strip()))
     if not rows:
         return None
     title_rows: list[str] = []
     author = None
     body_rows: list[str] = []
     state = "title"
-    for row in rows:
+    for k, row in enumerate(rows):
         if _KEYWORDS.match(row):
+            if dropped is not None:
+                dropped.extend(rows[k:])
             break
         if _ABSTRACT_LABEL.match(row):
             state = "abstract"
@@ -275,7 +281,8 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         raise InputError(f"{source}: contains no Chinese text; dipnlp analyses Chinese speeches")
     lines = text.split("\n")
     lines, english = split_english_tail(lines)
-    abstract = parse_english(english) if english else None
+    dropped: list[str] = []
+    abstract = parse_english(english, dropped) if english else None
 
     editor = None
     kept: list[str] = []
@@ -283,6 +290,7 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         m = _EDITOR.match(ln)
         if m:
             editor = re.sub(r"\s+", "", m.group(1)) or None
+            dropped.append(ln.strip())
             continue
         kept.append(ln)
     lines = kept
@@ -293,8 +301,11 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         paragraphs = [squeeze_spaces(ln) for ln in lines if ln.strip()]
         footnotes: list[dict[str, str]] = []
     else:
-        paragraphs, footnotes = _undo_pdf_layout(lines, title)
+        paragraphs, footnotes = _undo_pdf_layout(lines, title, dropped)
     paragraphs = [p for p in (_strip_markers(p) for p in paragraphs) if p]
+    if not any(_CJK_RE.search(p) for p in paragraphs):
+        raise InputError(f"{source}: no speech body left once headers, footnotes and the abstract are set aside; "
+                         "give the text of the speech itself")
     return Speech(
         text="\n".join(paragraphs),
         title=title,
@@ -303,6 +314,7 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         abstract=abstract if abstract and abstract.text else None,
         editor=editor,
         converted_from_traditional=converted,
+        dropped=dropped,
     )
 
 
@@ -323,10 +335,12 @@ def _front_matter(lines: list[str]) -> tuple[str | None, str | None, int]:
     return None, None, 0
 
 
-def _undo_pdf_layout(lines: list[str], title: str | None) -> tuple[list[str], list[dict[str, str]]]:
+def _undo_pdf_layout(
+    lines: list[str], title: str | None, dropped: list[str]
+) -> tuple[list[str], list[dict[str, str]]]:
     compact_title = title.replace(" ", "") if title else None
     repeated = _repeated_short_lines(lines)
-    body: list[tuple[str, bool]] = []  # (line, blank line before it)
+    body: list[tuple[str, bool, bool]] = []  # (line, blank line before it, indented)
     footnotes: list[dict[str, str]] = []
     in_note = False
     blank_before = False
@@ -336,6 +350,7 @@ def _undo_pdf_layout(lines: list[str], title: str | None) -> tuple[list[str], li
             blank_before = True
             continue
         if _is_page_furniture(s, repeated, compact_title):
+            dropped.append(s)
             in_note = False
             blank_before = False
             continue
@@ -347,7 +362,7 @@ def _undo_pdf_layout(lines: list[str], title: str | None) -> tuple[list[str], li
         if in_note:
             footnotes[-1]["text"] += squeeze_spaces(s)
             continue
-        body.append((s, blank_before))
+        body.append((s, blank_before, ln.startswith("  ")))
         blank_before = False
     return _join_paragraphs(body), footnotes
 
@@ -360,26 +375,34 @@ def _note_like(line: str, m: re.Match) -> bool:
     ) or m.group(1).startswith("*")
 
 
-def _join_paragraphs(body: list[tuple[str, bool]]) -> list[str]:
-    """Rejoin hard-wrapped lines into paragraphs."""
+def _join_paragraphs(body: list[tuple[str, bool, bool]]) -> list[str]:
+    """Rejoin hard-wrapped lines into paragraphs.
+
+    The first signal a layout offers wins: first-line indents, else blank lines (when none
+    falls inside a sentence), else a short line ending a sentence.
+    """
     if not body:
         return []
-    widths = sorted(_display_len(s) for s, _ in body)
+    widths = sorted(_display_len(s) for s, _, _ in body)
     full = widths[int(len(widths) * 0.9)] if len(widths) >= 5 else max(widths)
-    # Blank lines mark paragraphs only if none falls inside a sentence.
-    blanks_mark_paragraphs = all(
-        prev.endswith(PARA_END) for (prev, _), (_, blank) in zip(body, body[1:]) if blank
-    ) and any(blank for _, blank in body[1:])
+    n_indented = sum(1 for _, _, ind in body if ind)
+    use_indent = 3 <= n_indented <= 0.8 * len(body)
+    use_blanks = not use_indent and any(blank for _, blank, _ in body[1:]) and all(
+        prev.endswith(PARA_END) for (prev, _, _), (_, blank, _) in zip(body, body[1:]) if blank
+    )
     paragraphs: list[str] = []
     current = prev = ""
-    for line, blank in body:
+    for line, blank, indented in body:
         starts_new = False
         if current:
-            if blanks_mark_paragraphs:
+            if use_indent:
+                starts_new = indented
+            elif use_blanks:
                 starts_new = blank
             else:
-                short_prev = _display_len(prev) < full - 2
-                starts_new = (prev.endswith(PARA_END) and short_prev) or (
+                short_prev = _display_len(prev) < full - 1
+                # Inside a paragraph every line is full; a short one ends it (headings too).
+                starts_new = short_prev or (
                     prev.endswith(PARA_END) and bool(_HEADING_START.match(squeeze_spaces(line)))
                 )
         if starts_new:

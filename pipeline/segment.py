@@ -82,6 +82,9 @@ class SpeechTokenizer:
         if not (model_dir / "weights.npz").exists():
             raise FileNotFoundError(f"{model_dir}: no pkuseg model here; run `dipnlp assets` first")
         seg = spacy_pkuseg.pkuseg(str(model_dir), user_dict=None)
+        # Without spacy-pkuseg's default dictionary (it costs F1 on PKU); spaCy saves these sets.
+        seg.postprocesser.common_words = set()
+        seg.postprocesser.other_words = set()
         if pkuseg_user_dict:
             words = [w.strip() for w in Path(pkuseg_user_dict).read_text("utf8").splitlines()]
             seg.preprocesser = spacy_pkuseg.Preprocesser([w for w in words if w and not w.startswith("#")])

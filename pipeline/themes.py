@@ -1,93 +1,244 @@
-"""Sentence themes: a spancat_singlelabel over sentence spans, and `span._.theme`.
+"""Sentence themes: a classifier over multilingual-e5 sentence vectors.
 
-Every sentence is one candidate span, so the span categoriser becomes a sentence classifier
-that sees each sentence's tokens in their context, and its predictions land in
-`doc.spans["themes"]` with their scores, as spaCy's own span components do.
+Each sentence is represented by its e5 vector and the mean vector of its neighbours in the
+same paragraph (themes run in paragraphs), and a softmax regression over those features is
+fitted when the pipeline is initialised from the training corpus. Predictions go to
+`doc.spans["themes"]` with their probabilities, and `span._.theme` reads them back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
-from spacy.tokens import Doc, Span
-from spacy.util import registry
-from thinc.api import Ops, get_current_ops
-from thinc.types import Ragged
+import numpy as np
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example
 
+from .encoder import get_encoder
+from .scoring import prf
+from .labels import THEMES
 from .sentences import split_sentences
 
 THEMES_KEY = "themes"
-# Set on a training doc whose sentences carry no theme (MSRA), so it yields no candidates
-# and teaches the classifier nothing, rather than that every sentence is "no theme".
+# Set on a training doc whose sentences carry no theme (MSRA), so it is left out of fitting.
 NO_THEMES = "dipnlp_no_themes"
 
 
-def sentence_token_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Token spans of the SPEC's sentences; taken from the text, so no sentencizer is needed."""
-    out = []
-    for start, end in split_sentences(doc.text):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and len(span):
-            out.append((span.start, span.end))
-    return out
+def _score(scores, i: int) -> float:
+    return float(np.max(scores[i]))
 
 
-@registry.misc("dipnlp.sentence_suggester.v1")
-def build_sentence_suggester() -> Callable[[Iterable[Doc], Ops | None], Ragged]:
-    def suggest(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
-        ops = ops or get_current_ops()
-        spans, lengths = [], []
-        for doc in docs:
-            found = [] if doc.user_data.get(NO_THEMES) else sentence_token_spans(doc)
-            spans.extend(found)
-            lengths.append(len(found))
-        data = ops.asarray2i(spans if spans else ops.xp.zeros((0, 2), dtype="i"), dtype="i")
-        return Ragged(data, ops.asarray1i(lengths))
-
-    return suggest
-
-
-def _theme_span(span: Span) -> Span | None:
+def _lookup(span: Span) -> tuple[str, float | None] | None:
     group = span.doc.spans.get(THEMES_KEY)
     if group is None:
         return None
+    scores = group.attrs.get("scores")
     for i, s in enumerate(group):
         if s.start == span.start and s.end == span.end:
-            return s
-    return None
-
-
-def _theme(span: Span) -> str | None:
-    found = _theme_span(span)
-    return found.label_ if found is not None else None
-
-
-def _theme_score(span: Span) -> float | None:
-    group = span.doc.spans.get(THEMES_KEY)
-    if group is None or "scores" not in group.attrs:
-        return None
-    for i, s in enumerate(group):
-        if s.start == span.start and s.end == span.end:
-            return float(group.attrs["scores"][i])
+            return s.label_, (_score(scores, i) if scores is not None else None)
     return None
 
 
 if not Span.has_extension("theme"):
-    Span.set_extension("theme", getter=_theme)
-    Span.set_extension("theme_score", getter=_theme_score)
+    Span.set_extension("theme", getter=lambda span: (found := _lookup(span)) and found[0])
+    Span.set_extension("theme_score", getter=lambda span: (found := _lookup(span)) and found[1])
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The SPEC's sentences of a doc, snapped to its tokens."""
+    spans = []
+    for start, end in split_sentences(doc.text):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            spans.append(span)
+    return spans
 
 
 def doc_themes(doc: Doc) -> list[tuple[int, int, str | None, float | None]]:
-    """(char start, char end, theme, score) for each sentence of the doc."""
+    """(char start, char end, theme, probability) for each sentence of the doc."""
     group = doc.spans.get(THEMES_KEY)
-    by_tokens: dict[tuple[int, int], tuple[str, float | None]] = {}
+    found: dict[tuple[int, int], tuple[str, float | None]] = {}
     if group is not None:
         scores = group.attrs.get("scores")
         for i, s in enumerate(group):
-            by_tokens[(s.start, s.end)] = (s.label_, float(scores[i]) if scores is not None else None)
+            found[(s.start, s.end)] = (s.label_, _score(scores, i) if scores is not None else None)
     out = []
     for start, end in split_sentences(doc.text):
         span = doc.char_span(start, end, alignment_mode="expand")
-        label, score = by_tokens.get((span.start, span.end), (None, None)) if span is not None else (None, None)
+        label, score = found.get((span.start, span.end), (None, None)) if span is not None else (None, None)
         out.append((start, end, label, score))
     return out
+
+
+@Language.factory(
+    "theme_classifier",
+    default_config={
+        "model_name": "assets/e5-small", "max_length": 128, "batch_size": 64, "prefix": "query: ",
+        "device": "cpu", "context_weight": 1.0, "l2": 0.001, "epochs": 500, "learn_rate": 0.01,
+        "labels": list(THEMES),
+    },
+)
+def make_theme_classifier(
+    nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, prefix: str, device: str,
+    context_weight: float, l2: float, epochs: int, learn_rate: float, labels: list[str],
+) -> ThemeClassifier:
+    return ThemeClassifier(name, model_name=model_name, max_length=max_length, batch_size=batch_size,
+                           prefix=prefix, device=device, context_weight=context_weight, l2=l2, epochs=epochs,
+                           learn_rate=learn_rate, labels=labels)
+
+
+class ThemeClassifier:
+    def __init__(self, name: str, **cfg: Any) -> None:
+        self.name = name
+        self.cfg = cfg
+        self.W: np.ndarray | None = None
+        self.b: np.ndarray | None = None
+        self.mu: np.ndarray | None = None  # feature standardisation, fitted with the weights
+        self.sd: np.ndarray | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.cfg["labels"])
+
+    # -- features
+
+    def _encoder(self):
+        c = self.cfg
+        return get_encoder(c["model_name"], c["max_length"], c["batch_size"], "mean", c["device"])
+
+    def features(self, docs: list[Doc]) -> tuple[list[list[Span]], np.ndarray]:
+        """Per doc its sentences, and one feature row per sentence: [vector, context vector]."""
+        per_doc = [sentence_spans(doc) for doc in docs]
+        texts = [s.text for spans in per_doc for s in spans]
+        vecs = self._encoder().embed(texts, self.cfg["prefix"]) if texts else np.zeros((0, 384), "f")
+        rows, k = [], 0
+        for spans in per_doc:
+            block = vecs[k : k + len(spans)]
+            k += len(spans)
+            paras = [s.doc.text.count("\n", 0, s.start_char) for s in spans]
+            for i in range(len(spans)):
+                mates = [j for j in range(len(spans)) if paras[j] == paras[i] and j != i]
+                ctx = block[mates].mean(axis=0) if mates else np.zeros_like(block[i])
+                rows.append(np.concatenate([block[i], self.cfg["context_weight"] * ctx]))
+        dim = 2 * self._encoder().model.config.hidden_size
+        return per_doc, np.asarray(rows, dtype="f") if rows else np.zeros((0, dim), "f")
+
+    # -- the spaCy component protocol
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterable[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._annotate(batch)
+                batch = []
+        if batch:
+            yield from self._annotate(batch)
+
+    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+        if self.W is None:
+            raise ValueError(f"the {self.name} component is not trained; train the pipeline with `dipnlp train`")
+        per_doc, X = self.features(docs)
+        probs = _softmax(((X - self.mu) / self.sd) @ self.W + self.b) if len(X) else np.zeros((0, len(self.labels)))
+        k = 0
+        for doc, spans in zip(docs, per_doc):
+            p = probs[k : k + len(spans)]
+            k += len(spans)
+            labelled = [Span(doc, s.start, s.end, label=self.labels[int(np.argmax(row))]) for s, row in zip(spans, p)]
+            group = SpanGroup(doc, name=THEMES_KEY, spans=labelled)
+            group.attrs["scores"] = [float(row.max()) for row in p]
+            doc.spans[THEMES_KEY] = group
+        return docs
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
+        """Fit the softmax regression on the training examples' gold themes."""
+        docs, targets = [], []
+        for eg in get_examples():
+            if eg.predicted.user_data.get(NO_THEMES) or THEMES_KEY not in eg.reference.spans:
+                continue
+            gold = {(s.start_char, s.end_char): s.label_ for s in eg.reference.spans[THEMES_KEY]}
+            docs.append(eg.reference)
+            targets.append(gold)
+        if not docs:
+            raise ValueError(f"no training example carries sentence themes for the {self.name} component")
+        per_doc, X = self.features(docs)
+        y, keep = [], []
+        index = {label: i for i, label in enumerate(self.labels)}
+        k = 0
+        for spans, gold in zip(per_doc, targets):
+            for s in spans:
+                label = gold.get((s.start_char, s.end_char))
+                if label in index:
+                    keep.append(k)
+                    y.append(index[label])
+                k += 1
+        X = X[keep]
+        self.mu, self.sd = X.mean(axis=0), X.std(axis=0) + 1e-6
+        self.W, self.b = fit_softmax((X - self.mu) / self.sd, np.array(y), len(self.labels), self.cfg["l2"],
+                                     self.cfg["epochs"], self.cfg["learn_rate"])
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        gold_labels, pred_labels = [], []
+        for eg in examples:
+            if THEMES_KEY not in eg.reference.spans or THEMES_KEY not in eg.predicted.spans:
+                continue
+            pred = {(s.start_char, s.end_char): s.label_ for s in eg.predicted.spans[THEMES_KEY]}
+            for s in eg.reference.spans[THEMES_KEY]:
+                gold_labels.append(s.label_)
+                pred_labels.append(pred.get((s.start_char, s.end_char)))
+        if not gold_labels:
+            return {"themes_acc": None, "themes_macro_f": None}
+        acc = sum(g == p for g, p in zip(gold_labels, pred_labels)) / len(gold_labels)
+        fs = []
+        for label in set(gold_labels):
+            tp = sum(1 for g, p in zip(gold_labels, pred_labels) if g == p == label)
+            fs.append(prf(tp, pred_labels.count(label), gold_labels.count(label))["f"])
+        return {"themes_acc": acc, "themes_macro_f": sum(fs) / len(fs)}
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", self.cfg)
+        if self.W is not None:
+            np.savez(path / "weights.npz", W=self.W, b=self.b, mu=self.mu, sd=self.sd)
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> ThemeClassifier:
+        path = Path(path)
+        saved = srsly.read_json(path / "cfg.json")
+        self.cfg["labels"] = saved["labels"]
+        if (path / "weights.npz").exists():
+            data = np.load(path / "weights.npz")
+            self.W, self.b, self.mu, self.sd = data["W"], data["b"], data["mu"], data["sd"]
+        return self
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_softmax(X: np.ndarray, y: np.ndarray, n_labels: int, l2: float, epochs: int,
+                learn_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by full-batch gradient descent with Adam (deterministic)."""
+    import torch
+
+    torch.manual_seed(0)
+    Xt = torch.from_numpy(X.astype("f"))
+    yt = torch.from_numpy(y.astype("int64"))
+    W = torch.zeros((X.shape[1], n_labels), requires_grad=True)
+    b = torch.zeros(n_labels, requires_grad=True)
+    opt = torch.optim.Adam([W, b], lr=learn_rate)
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(Xt @ W + b, yt) + l2 * (W**2).sum()
+        loss.backward()
+        opt.step()
+    return W.detach().numpy(), b.detach().numpy()

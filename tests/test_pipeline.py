@@ -1,0 +1,120 @@
+"""End to end, on a pipeline trained for a few steps: every command of the SPEC's command line."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.corpus import to_dataset
+
+from .conftest import CORPUS, ROOT, SAMPLE_ID
+
+SPEC_KEYS = ["tokens_p", "tokens_r", "tokens_f", "sents_f", "sections_f", "ents_p", "ents_r", "ents_f",
+             "ents_per_type", "themes_acc", "themes_macro_f", "themes_per_label", "align_p", "align_r",
+             "align_f", "words_per_second"]
+
+
+def dipnlp(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, input=stdin)
+
+
+def test_run_writes_json_and_html_for_the_sample(tiny_model, tmp_path):
+    proc = dipnlp("run", CORPUS / "raw" / f"{SAMPLE_ID}.txt", "--model", tiny_model, "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads((tmp_path / f"{SAMPLE_ID}.json").read_text("utf8"))
+    gold = json.loads((CORPUS / f"{SAMPLE_ID}.json").read_text("utf8"))
+    assert record["text"] == gold["text"]
+    assert [(s["kind"], s["start"], s["end"]) for s in record["sections"]] == [
+        (s["kind"], s["start"], s["end"]) for s in gold["sections"]]
+    assert len(record["sentences"]) == len(gold["sentences"])
+    assert all(s["theme"] for s in record["sentences"])
+    assert record["abstract"]["text"] == gold["abstract"]["text"]
+    assert {a["unit"] for a in record["alignment"]} == {u["id"] for u in record["abstract"]["units"]}
+    html = (tmp_path / f"{SAMPLE_ID}.html").read_text("utf8")
+    assert "<script" in html and 'class="unit"' in html and "http" not in html.split("<body>")[1].split("</body>")[0]
+
+
+def test_separate_abstract_and_a_missing_abstract(tiny_model, tmp_path):
+    gold = json.loads((CORPUS / f"{SAMPLE_ID}.json").read_text("utf8"))
+    (tmp_path / "speech.txt").write_text(gold["text"], "utf8")
+    (tmp_path / "abstract.txt").write_text(gold["abstract"]["text"], "utf8")
+    assert dipnlp("run", tmp_path / "speech.txt", "--model", tiny_model, "--out", tmp_path / "a",
+                  "--abstract", tmp_path / "abstract.txt").returncode == 0
+    with_abstract = json.loads((tmp_path / "a" / "speech.json").read_text("utf8"))
+    assert with_abstract["alignment"]
+    assert dipnlp("run", tmp_path / "speech.txt", "--model", tiny_model, "--out", tmp_path / "b").returncode == 0
+    without = json.loads((tmp_path / "b" / "speech.json").read_text("utf8"))
+    assert "alignment" not in without and "no English abstract: alignment skipped" in without["notes"]
+
+
+def test_evaluate_writes_every_spec_key(tiny_model, tmp_path):
+    out = tmp_path / "m.json"
+    proc = dipnlp("evaluate", "--model", tiny_model, CORPUS / f"{SAMPLE_ID}.json", "--json", out)
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(out.read_text())
+    for key in SPEC_KEYS:
+        assert key in scores, key
+    for key in ("sents_f", "sections_f", "ents_f", "themes_acc", "align_f"):
+        assert 0.0 <= scores[key] <= 1.0
+    assert scores["sents_f"] == 1.0 and scores["sections_f"] == 1.0
+    assert scores["words_per_second"] > 0
+
+
+def test_segment_writes_sighan_format(tiny_model):
+    proc = dipnlp("segment", "--model", tiny_model, stdin="中国外交秉持天下胸怀。\n我们推动构建人类命运共同体。\n")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].replace("  ", "") == "中国外交秉持天下胸怀。"
+    assert "  " in lines[0] and "   " not in lines[0]
+
+
+def test_the_trained_pipeline_loads_with_spacy_in_a_fresh_process(tiny_model):
+    code = (f"import spacy; nlp = spacy.load({str(tiny_model)!r}); doc = nlp('各位朋友：\\n中国同东盟加强合作。');"
+            "print(nlp.pipe_names, [s._.theme for s in doc.sents][:1], doc._.sections[0]['kind'])")
+    proc = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "themes" in proc.stdout and "aligner" in proc.stdout and "preamble" in proc.stdout
+
+
+def test_the_corpus_loads_as_a_dataset():
+    ds = to_dataset([CORPUS / f"{SAMPLE_ID}.json"])
+    gold = json.loads((CORPUS / f"{SAMPLE_ID}.json").read_text("utf8"))
+    assert len(ds) == len(gold["sentences"])
+    row = ds[5]
+    assert row["theme"] == gold["sentences"][5]["theme"]
+    assert all(row["text"][e["start"]:e["end"]] == e["text"] for e in row["entities"])
+
+
+@pytest.mark.parametrize("content, needle", [
+    (b"", "empty"),
+    (b"\x00\x01\x02\x03" * 100, "binary"),
+    (b"Only English here, no Chinese at all.", "no Chinese"),
+])
+def test_bad_input_files_fail_alone_with_one_line(tiny_model, tmp_path, content, needle):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.txt").write_bytes(content)
+    (folder / "good.txt").write_text("各位朋友：\n中国同东盟加强合作。", "utf8")
+    proc = dipnlp("run", folder, "--model", tiny_model, "--out", tmp_path / "out")
+    assert proc.returncode == 1
+    assert (tmp_path / "out" / "good.json").exists() and not (tmp_path / "out" / "bad.json").exists()
+    assert needle in proc.stderr and "Traceback" not in proc.stderr
+    assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_missing_model_and_broken_config(tmp_path):
+    proc = dipnlp("run", CORPUS / "raw" / f"{SAMPLE_ID}.txt", "--model", tmp_path / "nope", "--out", tmp_path)
+    assert proc.returncode == 1 and "no trained pipeline here" in proc.stderr and "Traceback" not in proc.stderr
+    broken = tmp_path / "broken.cfg"
+    broken.write_text("[nlp\nlang = zh\n")
+    proc = dipnlp("train", broken, "--output", tmp_path / "t")
+    assert proc.returncode == 1 and "broken config" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_missing_assets_are_named(tmp_path):
+    proc = dipnlp("train", ROOT / "configs/default.cfg", "--output", tmp_path / "t",
+                  "--paths.pkuseg_model", tmp_path / "no-model")
+    assert proc.returncode == 1 and "run `dipnlp assets` first" in proc.stderr
