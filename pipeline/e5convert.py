@@ -171,7 +171,8 @@ def convert(model_file: str | Path, tokenizer_json: str | Path, out_dir: str | P
     missing, unexpected = bert.load_state_dict(tensors, strict=False)
     missing = [m for m in missing if "position_ids" not in m]
     if missing or unexpected:
-        raise ValueError(f"{model_file}: tensors do not fit BertModel: missing {missing[:3]}, unexpected {unexpected[:3]}")
+        raise ValueError(f"{model_file}: tensors do not fit BertModel: missing {missing[:3]}, "
+                         f"unexpected {unexpected[:3]}")
     bert.save_pretrained(out, safe_serialization=True)
     shutil.copyfile(tokenizer_json, out / "tokenizer.json")
     write_sentencepiece(model["pieces"], model["scores"], out / "sentencepiece.bpe.model")

@@ -70,7 +70,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 @Language.factory("dip_sentencizer")
-def make_sentencizer(nlp: Language, name: str) -> "ChineseSentencizer":
+def make_sentencizer(nlp: Language, name: str) -> ChineseSentencizer:
     return ChineseSentencizer()
 
 

@@ -19,8 +19,8 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
 
 from .encoder import get_encoder
-from .scoring import prf
 from .labels import THEMES
+from .scoring import prf
 from .sentences import split_sentences
 
 THEMES_KEY = "themes"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,8 @@ def load_config(config_path: str | Path, overrides: dict[str, Any]):
 
 def check_inputs(config) -> None:
     """Paths the training needs must exist before minutes are spent."""
-    paths = config.get("paths", {})
-    for key, what in (("pkuseg_model", "the pkuseg model"), ("msra_train", "MSRA NER data"),
+    paths = config.interpolate().get("paths", {})
+    for key, what in (("pkuseg_model", "the pkuseg model"), ("msra_train", "MSRA NER data"), ("pd98", "PD98"),
                       ("encoder", "the sentence encoder")):
         value = paths.get(key)
         if value and not Path(str(value)).exists():
@@ -43,6 +44,7 @@ def check_inputs(config) -> None:
 
 
 def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[str, Any]) -> Path:
+    """The segmenter step (if the config asks for it), then spaCy's training of the pipeline."""
     from spacy.cli.train import train as spacy_train
 
     import pipeline  # noqa: F401  (registrations)
@@ -51,5 +53,39 @@ def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[
     check_inputs(config)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
+    seg_cfg = config.interpolate().get("segmenter", {})
+    if seg_cfg.get("train"):
+        overrides = {**overrides, "paths.pkuseg_model": str(ensure_segmenter(seg_cfg, config, output / "segmenter"))}
     spacy_train(Path(config_path), output, use_gpu=-1, overrides=overrides)
     return output / "model-best"
+
+
+def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
+    """Fine-tune pkuseg as the [segmenter] block says; reuse an earlier result with the same settings."""
+    from rich.console import Console
+
+    from .corpus import split_paths
+    from .segmenter import SegmenterSettings, train_segmenter
+
+    paths = config.interpolate()["paths"]
+    corpus_split = seg_cfg.get("corpus_split")
+    settings = SegmenterSettings(
+        init_model=str(seg_cfg["init_model"]),
+        pd98=str(seg_cfg["pd98"]) if seg_cfg.get("pd98") else None,
+        pd98_limit=int(seg_cfg.get("pd98_limit", 0)),
+        corpus_paths=tuple(str(p) for p in split_paths(paths["corpus"], corpus_split)) if corpus_split else (),
+        corpus_repeat=int(seg_cfg.get("corpus_repeat", 1)),
+        iterations=int(seg_cfg.get("iterations", 3)),
+    )
+    if settings.pd98 and not Path(settings.pd98).exists():
+        raise AssetError(f"{settings.pd98}: People's Daily 1998 is missing; run `dipnlp assets` first")
+    stamp = out_dir / "settings.json"
+    wanted = json.dumps(settings.__dict__, sort_keys=True)
+    if (out_dir / "weights.npz").exists() and stamp.exists() and stamp.read_text() == wanted:
+        return out_dir
+    console = Console(stderr=True)
+    with console.status(f"fine-tuning the pkuseg segmenter ({settings.iterations} passes) …"):
+        info = train_segmenter(settings, out_dir)
+    stamp.write_text(wanted)
+    console.print(f"segmenter trained on {info['sentences']} sentences in {info['seconds']:.0f} s → {out_dir}")
+    return out_dir

@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             failed += 1
             continue
         n_chars = sum(1 for ch in doc["text"] if "\u4e00" <= ch <= "\u9fff")
-        summary = f"{path.name}: {n_chars} Chinese characters, {len(doc['sentences'])} sentences, {len(doc['entities'])} entities, {len(doc['sections'])} sections"
+        summary = (f"{path.name}: {n_chars} Chinese characters, {len(doc['sentences'])} sentences, "
+                   f"{len(doc['entities'])} entities, {len(doc['sections'])} sections")
         if args.check:
             print(f"ok {summary}")
             continue

@@ -41,8 +41,9 @@ def tiny_model(assets_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     """A pipeline trained for a few steps on little data: enough to exercise every command."""
     out = tmp_path_factory.mktemp("tiny")
     cmd = [sys.executable, "-m", "pipeline", "train", str(ROOT / "configs/default.cfg"), "--output", str(out),
-           "--paths.msra_limit", "50", "--training.max_steps", "6", "--training.eval_frequency", "3",
-           "--paths.pkuseg_model", str(assets_dir / "pkuseg/mixed"), "--paths.msra_train",
+           "--paths.msra_limit", "50", "--segmenter.train", "false", "--training.max_steps", "6",
+           "--training.eval_frequency", "3",
+           "--paths.pkuseg_base", str(assets_dir / "pkuseg/mixed"), "--paths.msra_train",
            str(assets_dir / "msra/msra_train.txt"), "--paths.encoder", str(assets_dir / "e5-small"),
            "--paths.corpus", str(CORPUS), "--paths.user_dict", str(CORPUS / "lexicon/user_dict.txt")]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)

@@ -1,0 +1,123 @@
+"""Abstract alignment: fit the decoder on train documents, report dev and test, and time it.
+
+    python scripts/bench_align.py [--fit]
+
+Units come from the aligner's clause splitter and sections from the structure finder, as in
+`dipnlp run`; scoring projects them onto the gold units and sections (SPEC). With --fit, the
+view weights and decoder penalties are chosen by grid search on the train split and printed
+in config form; without it, the values of configs/default.cfg are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.align import AbstractAligner, AlignSettings, candidate_sections, combine, decode, split_clauses  # noqa: E402
+from pipeline.corpus import load_doc, split_paths  # noqa: E402
+from pipeline.evaluate import Tally, project_alignment  # noqa: E402
+from pipeline.structure import find_sections  # noqa: E402
+
+
+def settings_from_config() -> AlignSettings:
+    from spacy.util import load_config
+
+    cfg = load_config(ROOT / "configs/default.cfg", interpolate=True)["components"]["aligner"]
+    return AlignSettings(**{k: v for k, v in cfg.items() if k != "factory"})
+
+
+def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
+    items = []
+    for path in split_paths(ROOT / "corpus", split):
+        gold = load_doc(path)
+        if not gold.get("alignment"):
+            continue
+        text, abstract = gold["text"], gold["abstract"]["text"]
+        units = [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(abstract))]
+        sections = find_sections(text)
+        cands = candidate_sections(sections)
+        views = aligner.views(text, abstract, units, cands)
+        items.append({"gold": gold, "units": units, "sections": sections, "cands": cands, "views": views})
+    return items
+
+
+def score(items: list[dict], chooser) -> dict[str, float]:
+    tally = Tally()
+    for it in items:
+        chosen = chooser(it)
+        pred = {"abstract": {"units": it["units"]}, "sections": it["sections"],
+                "alignment": [{"unit": u["id"], "sections": [it["cands"][j]["id"] for j in js]}
+                              for u, js in zip(it["units"], chosen)]}
+        gold_pairs = {(a["unit"], sid) for a in it["gold"]["alignment"] for sid in a["sections"]}
+        tally.add("align", project_alignment(pred, it["gold"]), gold_pairs)
+    return tally.score("align")
+
+
+def ours(settings: AlignSettings):
+    return lambda it: decode(combine(it["views"], settings), settings.back_penalty, settings.none_threshold,
+                             settings.multi_margin)
+
+
+def baseline(it: dict) -> list[list[int]]:
+    """Argmax of the raw cosine with each whole section."""
+    return [[int(np.argmax(row))] for row in it["views"]["whole"]]
+
+
+def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
+    best, best_f = base, -1.0
+    weights = [(h, b, round(1 - h - b, 2)) for h in (0.0, 0.2, 0.4) for b in (0.2, 0.4, 0.6, 0.8) if h + b <= 1]
+    for (wh, wb, ww), bp, nt, mm, k in itertools.product(weights, (0.5, 1.0, 2.0, 4.0), (-0.5, 0.5, 1.0, 1.5),
+                                                         (0.0, 0.3, 0.6, 1.0), (1, 3)):
+        s = AlignSettings(**{**base.__dict__, "w_heading": wh, "w_best": wb, "w_whole": ww, "back_penalty": bp,
+                             "none_threshold": nt, "multi_margin": mm, "csls_k": k})
+        f = score(items, ours(s))["f"]
+        if f > best_f:
+            best, best_f = s, f
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--fit", action="store_true")
+    args = ap.parse_args()
+    settings = settings_from_config()
+    start = time.perf_counter()
+    aligner = AbstractAligner("aligner", settings)
+    aligner.encoder  # noqa: B018  (load now, to time it)
+    load_s = time.perf_counter() - start
+    data = {split: prepare(aligner, split) for split in ("train", "dev", "test")}
+    if args.fit:
+        settings = fit(data["train"], settings)
+        print("fitted on train:", {k: getattr(settings, k) for k in
+                                   ("w_heading", "w_best", "w_whole", "csls_k", "back_penalty", "none_threshold",
+                                    "multi_margin")})
+    print("| split | documents | baseline P | R | F1 | dipnlp P | R | F1 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for split, items in data.items():
+        b, o = score(items, baseline), score(items, ours(settings))
+        print(f"| {split} | {len(items)} | {b['p']:.3f} | {b['r']:.3f} | {b['f']:.3f} | "
+              f"{o['p']:.3f} | {o['r']:.3f} | {o['f']:.3f} |")
+    sample = load_doc(ROOT / "corpus/2021-wang-yi-review.json")
+    sections = candidate_sections(find_sections(sample["text"]))
+    clauses = split_clauses(sample["abstract"]["text"])
+    units = [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(clauses)]
+    start = time.perf_counter()
+    decode(aligner.score_pairs(sample["text"], sample["abstract"]["text"], units, sections), settings.back_penalty,
+           settings.none_threshold, settings.multi_margin)
+    align_s = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nmodel load {load_s:.1f} s; aligning the sample ({len(sample['text'])} characters, {len(units)} units, "
+          f"{len(sections)} sections) {align_s:.2f} s; peak RSS {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

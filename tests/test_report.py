@@ -1,0 +1,55 @@
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from pipeline.report import index_row, render_index, render_report
+
+from .conftest import CORPUS, SAMPLE_ID
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def record():
+    doc = json.loads((CORPUS / f"{SAMPLE_ID}.json").read_text("utf8"))
+    for i, s in enumerate(doc["sentences"]):
+        s["score"] = 0.5 + (i % 5) / 10
+    return doc
+
+
+def test_report_has_outline_sections_entities_abstract_and_no_network(record):
+    html = render_report(record, {"seconds": 1.5})
+    assert html.count('class="sec') == len([s for s in record["sections"] if s["kind"] != "outlook"])
+    assert 'href="#s11.3"' in html and 'id="s11.3"' in html
+    assert html.count('class="unit"') == len(record["abstract"]["units"])
+    assert "习近平" in html and "<mark" in html  # displaCy entity markup
+    assert "src=\"http" not in html and "href=\"http" not in html and "@import" not in html
+
+
+def test_index_compares_speeches(record):
+    html = render_index([index_row(record)])
+    assert "2021-wang-yi-review.html" in html and "中国 (GPE)" in html
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_report_renders_and_clicking_a_unit_highlights_its_sections(record, tmp_path):
+    page = tmp_path / "report.html"
+    html = render_report(record)
+    unit = next(a for a in record["alignment"] if a["sections"])
+    click = f"<script>document.querySelector('.unit[data-unit=\"{unit['unit']}\"]').click();</script></body>"
+    page.write_text(html.replace("</body>", click), "utf8")
+    profile = tmp_path / "profile"
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}",
+                    "--window-size=1400,900", page.as_uri()], capture_output=True, timeout=120, check=True)
+    assert shot.exists() and shot.stat().st_size > 20_000
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert 'id="outline"' in dom and 'id="entities"' in dom
+    for sid in unit["sections"]:
+        assert f'class="sec highlight" id="{sid}"' in dom
+    assert f'class="unit active" data-unit="{unit["unit"]}"' in dom
