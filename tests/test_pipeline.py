@@ -118,3 +118,25 @@ def test_missing_assets_are_named(tmp_path):
     proc = dipnlp("train", ROOT / "configs/default.cfg", "--output", tmp_path / "t",
                   "--paths.pkuseg_model", tmp_path / "no-model")
     assert proc.returncode == 1 and "run `dipnlp assets` first" in proc.stderr
+
+
+def test_two_processes_give_the_same_records_as_one(tiny_model, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"s{i}.txt").write_text(f"各位朋友：\n第{i}次会议在北京举行。中国同东盟加强合作。", "utf8")
+    for n in (1, 2):
+        assert dipnlp("run", folder, "--model", tiny_model, "--out", tmp_path / f"o{n}", "--n-process", n).returncode == 0
+    for i in range(4):
+        one = json.loads((tmp_path / "o1" / f"s{i}.json").read_text("utf8"))
+        two = json.loads((tmp_path / "o2" / f"s{i}.json").read_text("utf8"))
+        assert one == two
+
+
+def test_an_oversized_file_is_refused_with_its_limit_and_verbose_shows_the_traceback(tiny_model, tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes("中国外交。".encode() * 1_500_000)  # 22.5 MB
+    proc = dipnlp("run", big, "--model", tiny_model, "--out", tmp_path / "out")
+    assert proc.returncode == 1 and "over the 20 MB limit" in proc.stderr and "Traceback" not in proc.stderr
+    proc = dipnlp("--verbose", "run", tmp_path / "nothing.txt", "--model", tmp_path / "no-model", "--out", tmp_path)
+    assert proc.returncode == 1 and "Traceback" in proc.stderr
