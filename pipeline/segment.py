@@ -8,7 +8,6 @@ clean and leaves its offsets untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +61,6 @@ class SpeechTokenizer:
     def tokenize_clean(self, text: str) -> Doc:
         """Segment text that is already clean; the doc's text equals `text`."""
         return self.zh(text)
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
-        for text in texts:
-            yield self(text)
-
-    @property
-    def pkuseg_seg(self) -> Any:
-        return self.zh.pkuseg_seg
 
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None,
                    pkuseg_user_dict: str | None = None) -> None:
