@@ -50,10 +50,12 @@ class Encoder:
 
         if not texts:
             return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        # Batches of similar lengths waste little on padding; the order is restored at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = []
         with torch.inference_mode():
-            for i in range(0, len(texts), self.batch_size):
-                batch = [prefix + t for t in texts[i : i + self.batch_size]]
+            for i in range(0, len(order), self.batch_size):
+                batch = [prefix + texts[j] for j in order[i : i + self.batch_size]]
                 enc = self.tokenizer(batch, padding=True, truncation=True, max_length=self.max_length,
                                      return_tensors="pt").to(self.device)
                 hidden = self.model(**enc).last_hidden_state
@@ -63,7 +65,9 @@ class Encoder:
                     mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                     vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
                 out.append(torch.nn.functional.normalize(vec, dim=-1).float().cpu().numpy())
-        return np.concatenate(out)
+        vectors = np.empty((len(texts), out[0].shape[1]), dtype=np.float32)
+        vectors[order] = np.concatenate(out)
+        return vectors
 
 
 @lru_cache(maxsize=2)
