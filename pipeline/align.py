@@ -194,7 +194,7 @@ class AbstractAligner:
             from .encoder import get_encoder
 
             s = self.settings
-            self._encoder = get_encoder(s.model_name, s.max_length, s.batch_size, s.pooling, s.device)
+            self._encoder = get_encoder(s.model_name, s.pooling, s.device)
         return self._encoder
 
     def __call__(self, doc: Doc) -> Doc:
@@ -242,9 +242,9 @@ class AbstractAligner:
             sent_texts.extend(sents)
             owners.extend([j] * len(sents))
         enc = self.encoder
-        q = enc.embed(unit_texts, s.query_prefix)
-        v_sent = enc.embed(sent_texts, s.passage_prefix)
-        v_whole = enc.embed(wholes, s.passage_prefix)
+        q = enc.embed(unit_texts, s.query_prefix, s.max_length, s.batch_size)
+        v_sent = enc.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
+        v_whole = enc.embed(wholes, s.passage_prefix, s.max_length, s.batch_size)
         sim_sent = q @ v_sent.T
         owners_arr = np.array(owners)
         firsts = [int(np.argmax(owners_arr == j)) for j in range(len(sections))]

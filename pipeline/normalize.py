@@ -29,7 +29,6 @@ _EDITOR = re.compile(r"^\s*[【\[]\s*责\s*任\s*编\s*辑\s*[：:](.*?)[】\]]\
 _KEYWORDS = re.compile(r"^\s*(key\s*words?|keywords)\s*[:：]", re.I)
 _ABSTRACT_LABEL = re.compile(r"^\s*abstract\s*[:：]\s*", re.I)
 _AUTHOR_EN = re.compile(r"^\s*(?:by\s+)?[A-Z][A-Z'\-]+(?:\s+[A-Z][a-z'\-]+)+\s*\*?\s*$")
-_ZH_KEYWORDS = re.compile(r"^\s*[【\[]?\s*(关\s*键\s*词|内\s*容\s*提\s*要|摘\s*要)\s*[】\]]?\s*[：:]?")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HEADING_START = re.compile(
     r"^(第[一二三四五六七八九十]{1,3}[，,、]|[一二三四五六七八九十]{1,3}[、．.]|（[一二三四五六七八九十]{1,3}）"

@@ -107,14 +107,17 @@ class ThemeClassifier:
     # -- features
 
     def _encoder(self):
-        c = self.cfg
-        return get_encoder(c["model_name"], c["max_length"], c["batch_size"], "mean", c["device"])
+        return get_encoder(self.cfg["model_name"], "mean", self.cfg["device"])
 
     def features(self, docs: list[Doc]) -> tuple[list[list[Span]], np.ndarray]:
         """Per doc its sentences, and one feature row per sentence: [vector, context vector]."""
         per_doc = [sentence_spans(doc) for doc in docs]
         texts = [s.text for spans in per_doc for s in spans]
-        vecs = self._encoder().embed(texts, self.cfg["prefix"]) if texts else np.zeros((0, 384), "f")
+        c = self.cfg
+        dim = 2 * self._encoder().model.config.hidden_size
+        if not texts:
+            return per_doc, np.zeros((0, dim), "f")
+        vecs = self._encoder().embed(texts, c["prefix"], c["max_length"], c["batch_size"])
         rows, k = [], 0
         for spans in per_doc:
             block = vecs[k : k + len(spans)]
@@ -124,8 +127,7 @@ class ThemeClassifier:
                 mates = [j for j in range(len(spans)) if paras[j] == paras[i] and j != i]
                 ctx = block[mates].mean(axis=0) if mates else np.zeros_like(block[i])
                 rows.append(np.concatenate([block[i], self.cfg["context_weight"] * ctx]))
-        dim = 2 * self._encoder().model.config.hidden_size
-        return per_doc, np.asarray(rows, dtype="f") if rows else np.zeros((0, dim), "f")
+        return per_doc, np.asarray(rows, dtype="f")
 
     # -- the spaCy component protocol
 

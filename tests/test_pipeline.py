@@ -126,7 +126,8 @@ def test_two_processes_give_the_same_records_as_one(tiny_model, tmp_path):
     for i in range(4):
         (folder / f"s{i}.txt").write_text(f"各位朋友：\n第{i}次会议在北京举行。中国同东盟加强合作。", "utf8")
     for n in (1, 2):
-        assert dipnlp("run", folder, "--model", tiny_model, "--out", tmp_path / f"o{n}", "--n-process", n).returncode == 0
+        proc = dipnlp("run", folder, "--model", tiny_model, "--out", tmp_path / f"o{n}", "--n-process", n)
+        assert proc.returncode == 0, proc.stderr
     for i in range(4):
         one = json.loads((tmp_path / "o1" / f"s{i}.json").read_text("utf8"))
         two = json.loads((tmp_path / "o2" / f"s{i}.json").read_text("utf8"))
