@@ -106,13 +106,14 @@ def train(
     ctx: typer.Context,
     config: Annotated[Path, typer.Argument(help="A spaCy config, e.g. configs/default.cfg.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where model-best and model-last go.")],
+    gpu_id: Annotated[int, typer.Option(help="GPU to train on; -1 for the CPU.")] = -1,
 ) -> None:
     """Train the pipeline from a config; extra `--section.key value` pairs override the config."""
     from .train import train_pipeline
 
     overrides = parse_overrides(ctx.args)
     start = time.perf_counter()
-    train_pipeline(config, output, overrides)
+    train_pipeline(config, output, overrides, gpu_id)
     out.print(f"trained in {time.perf_counter() - start:.0f} s: {output / 'model-best'}")
 
 

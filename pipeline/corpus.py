@@ -54,12 +54,16 @@ def load_doc(path: str | Path) -> Doc:
     return validate(doc, str(path))
 
 
+NOT_DOCUMENTS = {"schema.json", "splits.json"}  # the corpus folder's own metadata
+
+
 def iter_paths(inputs: Iterable[str | Path], suffix: str = ".json") -> Iterator[Path]:
     """Expand files and folders (sorted, non-recursive) into file paths."""
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            yield from sorted(q for q in p.iterdir() if q.is_file() and q.suffix == suffix)
+            yield from sorted(q for q in p.iterdir()
+                              if q.is_file() and q.suffix == suffix and q.name not in NOT_DOCUMENTS)
         else:
             yield p
 

@@ -43,7 +43,7 @@ def check_inputs(config) -> None:
         raise TrainError(f"{corpus}/splits.json: no corpus splits; build the corpus with scripts/build_corpus.py")
 
 
-def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[str, Any]) -> Path:
+def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[str, Any], gpu_id: int = -1) -> Path:
     """The segmenter step (if the config asks for it), then spaCy's training of the pipeline."""
     from spacy.cli.train import train as spacy_train
 
@@ -56,7 +56,7 @@ def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[
     seg_cfg = config.interpolate().get("segmenter", {})
     if seg_cfg.get("train"):
         overrides = {**overrides, "paths.pkuseg_model": str(ensure_segmenter(seg_cfg, config, output / "segmenter"))}
-    spacy_train(Path(config_path), output, use_gpu=-1, overrides=overrides)
+    spacy_train(Path(config_path), output, use_gpu=gpu_id, overrides=overrides)
     return output / "model-best"
 
 

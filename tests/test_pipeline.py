@@ -80,6 +80,8 @@ def test_the_trained_pipeline_loads_with_spacy_in_a_fresh_process(tiny_model):
 
 
 def test_the_corpus_loads_as_a_dataset():
+    assert len(to_dataset([CORPUS])) == sum(len(json.loads(p.read_text("utf8"))["sentences"])
+                                            for p in CORPUS.glob("2*.json"))
     ds = to_dataset([CORPUS / f"{SAMPLE_ID}.json"])
     gold = json.loads((CORPUS / f"{SAMPLE_ID}.json").read_text("utf8"))
     assert len(ds) == len(gold["sentences"])
