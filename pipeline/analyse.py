@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -23,13 +24,27 @@ def analyse(nlp: Language, raw: str, abstract: str | None = None) -> Doc:
     return nlp(make_doc(nlp, raw, abstract))
 
 
+_FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_YEAR = re.compile(r"(\d{4})年")
+
+
+def speech_date(footnotes: list[dict[str, str]], title: str | None) -> str | None:
+    """The delivery date a journal's first footnote gives (…2021年12月20日在…), else the title's year."""
+    for note in footnotes:
+        m = _FULL_DATE.search(note["text"])
+        if m:
+            return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+    m = _YEAR.search(title or "")
+    return m[1] if m else None
+
+
 def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None) -> dict[str, Any]:
     """The corpus format, filled with the pipeline's predictions."""
     meta = doc._.meta or {}
     record: dict[str, Any] = {
         "id": doc_id,
-        "meta": {"title": meta.get("title"), "speaker": meta.get("speaker"), "date": None, "venue": None,
-                 "source": None},
+        "meta": {"title": meta.get("title"), "speaker": meta.get("speaker"),
+                 "date": speech_date(doc._.footnotes or [], meta.get("title")), "venue": None, "source": None},
         "text": doc.text,
         "sections": doc._.sections or [],
         "sentences": [

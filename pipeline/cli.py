@@ -154,7 +154,8 @@ def run(
         task = progress.add_task("analysing", total=len(files))
         result = run_batch(
             nlp, [p for p in files if p.exists()], out_dir, abstract=abstract_text, force=force,
-            n_process=n_process, max_bytes=int(max_mb * 1e6), render=render_report,
+            n_process=n_process, max_bytes=int(max_mb * 1e6),
+            render=lambda record: render_report(record, {"pipeline": str(model), "n_process": n_process}),
             on_progress=lambda p: progress.advance(task),
         )
     result.failed.extend((p, f"{p}: no such file") for p in missing)

@@ -26,6 +26,7 @@ def test_run_writes_json_and_html_for_the_sample(tiny_model, tmp_path):
     record = json.loads((tmp_path / f"{SAMPLE_ID}.json").read_text("utf8"))
     gold = json.loads((CORPUS / f"{SAMPLE_ID}.json").read_text("utf8"))
     assert record["text"] == gold["text"]
+    assert record["meta"]["date"] == "2021-12-20" and record["meta"]["speaker"] == "王毅"
     assert [(s["kind"], s["start"], s["end"]) for s in record["sections"]] == [
         (s["kind"], s["start"], s["end"]) for s in gold["sections"]]
     assert len(record["sentences"]) == len(gold["sentences"])
@@ -33,7 +34,8 @@ def test_run_writes_json_and_html_for_the_sample(tiny_model, tmp_path):
     assert record["abstract"]["text"] == gold["abstract"]["text"]
     assert {a["unit"] for a in record["alignment"]} == {u["id"] for u in record["abstract"]["units"]}
     html = (tmp_path / f"{SAMPLE_ID}.html").read_text("utf8")
-    assert "<script" in html and 'class="unit"' in html and "http" not in html.split("<body>")[1].split("</body>")[0]
+    assert "<script" in html and 'class="unit"' in html and str(tiny_model) in html
+    assert "http" not in html.split("<body>")[1].split("</body>")[0]
 
 
 def test_separate_abstract_and_a_missing_abstract(tiny_model, tmp_path):
