@@ -62,7 +62,7 @@ def run_batch(
     force: bool = False,
     n_process: int = 1,
     batch_size: int = 4,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = 5_000_000,
     render: Callable[[dict], str] | None = None,
     on_progress: Callable[[Path], None] | None = None,
 ) -> BatchResult:

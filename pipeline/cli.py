@@ -135,7 +135,7 @@ def run(
     abstract: Annotated[Path | None, typer.Option(help="The English abstract as a separate file.")] = None,
     n_process: Annotated[int, typer.Option(help="Processes for nlp.pipe.")] = 1,
     force: Annotated[bool, typer.Option(help="Redo files whose outputs already exist.")] = False,
-    max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this.")] = 20.0,
+    max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this (a speech is ~50 KB).")] = 5.0,
 ) -> None:
     """Analyse speeches: write OUT/<name>.json (corpus format) and OUT/<name>.html for each input."""
     from .batch import expand_inputs, run_batch, write_atomic

@@ -122,11 +122,19 @@ class ThemeClassifier:
         for spans in per_doc:
             block = vecs[k : k + len(spans)]
             k += len(spans)
-            paras = [s.doc.text.count("\n", 0, s.start_char) for s in spans]
-            for i in range(len(spans)):
-                mates = [j for j in range(len(spans)) if paras[j] == paras[i] and j != i]
-                ctx = block[mates].mean(axis=0) if mates else np.zeros_like(block[i])
-                rows.append(np.concatenate([block[i], self.cfg["context_weight"] * ctx]))
+            # Context: the mean of the other sentences of the same paragraph.
+            paras = [s.doc.text.count("\n", 0, s.start_char) for s in spans[:1]]
+            for prev, cur in zip(spans, spans[1:]):
+                paras.append(paras[-1] + cur.doc.text.count("\n", prev.start_char, cur.start_char))
+            sums: dict[int, np.ndarray] = {}
+            counts: dict[int, int] = {}
+            for i, p in enumerate(paras):
+                sums[p] = sums.get(p, 0) + block[i]
+                counts[p] = counts.get(p, 0) + 1
+            for i, p in enumerate(paras):
+                n = counts[p] - 1
+                ctx = (sums[p] - block[i]) / n if n else np.zeros_like(block[i])
+                rows.append(np.concatenate([block[i], c["context_weight"] * ctx]))
         return per_doc, np.asarray(rows, dtype="f")
 
     # -- the spaCy component protocol

@@ -142,6 +142,6 @@ def test_an_oversized_file_is_refused_with_its_limit_and_verbose_shows_the_trace
     big = tmp_path / "big.txt"
     big.write_bytes("中国外交。".encode() * 1_500_000)  # 22.5 MB
     proc = dipnlp("run", big, "--model", tiny_model, "--out", tmp_path / "out")
-    assert proc.returncode == 1 and "over the 20 MB limit" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 1 and "over the 5 MB limit" in proc.stderr and "Traceback" not in proc.stderr
     proc = dipnlp("--verbose", "run", tmp_path / "nothing.txt", "--model", tmp_path / "no-model", "--out", tmp_path)
     assert proc.returncode == 1 and "Traceback" in proc.stderr
