@@ -59,6 +59,11 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def clause_units(text: str) -> list[dict[str, Any]]:
+    """The abstract's clauses as corpus-format units a0, a1, …"""
+    return [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(text))]
+
+
 # ----------------------------------------------------------------------------- sections
 
 def candidate_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -202,9 +207,7 @@ class AbstractAligner:
         if not abstract or not abstract.get("text") or not doc._.sections:
             doc._.alignment = None
             return doc
-        units = abstract.get("units") or [
-            {"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(abstract["text"]))
-        ]
+        units = abstract.get("units") or clause_units(abstract["text"])
         abstract["units"] = units
         sections = candidate_sections(doc._.sections)
         scores = self.score_pairs(doc.text, abstract["text"], units, sections)

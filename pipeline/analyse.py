@@ -8,7 +8,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .align import split_clauses
+from .align import clause_units
 from .themes import doc_themes
 
 
@@ -59,9 +59,7 @@ def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None) -> dict[str, An
         record["raw"] = raw
     abstract = doc._.abstract
     if abstract:
-        units = abstract.get("units") or [
-            {"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(abstract["text"]))
-        ]
+        units = abstract.get("units") or clause_units(abstract["text"])
         record["abstract"] = {"title": abstract.get("title"), "author": abstract.get("author"),
                               "text": abstract["text"], "units": units}
     if doc._.alignment is not None:

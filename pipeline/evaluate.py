@@ -9,9 +9,10 @@ from typing import Any
 
 from spacy.language import Language
 
+from .align import candidate_sections
 from .analyse import analyse, doc_to_record
 from .corpus import Doc
-from .scoring import prf
+from .scoring import label_scores, prf
 
 
 class Tally:
@@ -48,8 +49,8 @@ def project_alignment(pred: dict[str, Any], gold: dict[str, Any]) -> set[tuple[s
     """Predicted (unit, section) pairs in gold ids: units and sections matched by character overlap."""
     pred_units = {u["id"]: (u["start"], u["end"]) for u in (pred.get("abstract") or {}).get("units", [])}
     gold_units = [(u["id"], (u["start"], u["end"])) for u in gold["abstract"]["units"]]
-    gold_secs = [(s["id"], (s["start"], s["end"])) for s in _alignment_targets(gold)]
-    pred_secs = {s["id"]: (s["start"], s["end"]) for s in _alignment_targets(pred)}
+    gold_secs = [(s["id"], (s["start"], s["end"])) for s in candidate_sections(gold.get("sections", []))]
+    pred_secs = {s["id"]: (s["start"], s["end"]) for s in candidate_sections(pred.get("sections", []))}
     pairs = set()
     for a in pred.get("alignment") or []:
         if a["unit"] not in pred_units:
@@ -64,13 +65,6 @@ def project_alignment(pred: dict[str, Any], gold: dict[str, Any]) -> set[tuple[s
             if gs is not None:
                 pairs.add((gold_units[gu][0], gold_secs[gs][0]))
     return pairs
-
-
-def _alignment_targets(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Finest sections, with a parent cut to its text before its first item."""
-    from .align import candidate_sections
-
-    return candidate_sections(record.get("sections", []))
 
 
 def score_records(pairs: Iterable[tuple[dict[str, Any], Doc]]) -> dict[str, Any]:
@@ -122,14 +116,10 @@ def score_records(pairs: Iterable[tuple[dict[str, Any], Doc]]) -> dict[str, Any]
         if "ents" in present else None
     )
     if "themes" in present:
-        labels = sorted(set(theme_gold))
-        per_label = {}
-        for label in labels:
-            tp = sum(1 for g, p in zip(theme_gold, theme_pred) if g == p == label)
-            per_label[label] = prf(tp, sum(1 for p in theme_pred if p == label), theme_gold.count(label))
-        out["themes_acc"] = sum(g == p for g, p in zip(theme_gold, theme_pred)) / len(theme_gold)
-        out["themes_macro_f"] = sum(v["f"] for v in per_label.values()) / len(per_label)
-        out["themes_per_label"] = per_label
+        themes = label_scores(theme_gold, theme_pred)
+        out["themes_acc"] = themes["acc"]
+        out["themes_macro_f"] = themes["macro_f"]
+        out["themes_per_label"] = themes["per_label"]
         out["themes_confusion"] = confusion(theme_gold, theme_pred)
     else:
         out.update(themes_acc=None, themes_macro_f=None, themes_per_label=None)

@@ -8,3 +8,16 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"p": p, "r": r, "f": f}
+
+
+def label_scores(gold: list[str], pred: list[str | None]) -> dict:
+    """Accuracy, macro-F1 over the gold labels, and P/R/F1 per label, for one label per item."""
+    per_label = {}
+    for label in sorted(set(gold)):
+        tp = sum(1 for g, p in zip(gold, pred) if g == p == label)
+        per_label[label] = prf(tp, pred.count(label), gold.count(label))
+    return {
+        "acc": sum(g == p for g, p in zip(gold, pred)) / len(gold),
+        "macro_f": sum(v["f"] for v in per_label.values()) / len(per_label),
+        "per_label": per_label,
+    }

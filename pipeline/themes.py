@@ -20,7 +20,7 @@ from spacy.training import Example
 
 from .encoder import get_encoder
 from .labels import THEMES
-from .scoring import prf
+from .scoring import label_scores
 from .sentences import split_sentences
 
 THEMES_KEY = "themes"
@@ -205,12 +205,8 @@ class ThemeClassifier:
                 pred_labels.append(pred.get((s.start_char, s.end_char)))
         if not gold_labels:
             return {"themes_acc": None, "themes_macro_f": None}
-        acc = sum(g == p for g, p in zip(gold_labels, pred_labels)) / len(gold_labels)
-        fs = []
-        for label in set(gold_labels):
-            tp = sum(1 for g, p in zip(gold_labels, pred_labels) if g == p == label)
-            fs.append(prf(tp, pred_labels.count(label), gold_labels.count(label))["f"])
-        return {"themes_acc": acc, "themes_macro_f": sum(fs) / len(fs)}
+        scores = label_scores(gold_labels, pred_labels)
+        return {"themes_acc": scores["acc"], "themes_macro_f": scores["macro_f"]}
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

@@ -22,7 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.align import AbstractAligner, AlignSettings, candidate_sections, combine, decode, split_clauses  # noqa: E402
+from pipeline.align import AbstractAligner, AlignSettings, candidate_sections, clause_units, combine, decode  # noqa: E402
 from pipeline.corpus import load_doc, split_paths  # noqa: E402
 from pipeline.evaluate import Tally, project_alignment  # noqa: E402
 from pipeline.structure import find_sections  # noqa: E402
@@ -42,7 +42,7 @@ def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
         if not gold.get("alignment"):
             continue
         text, abstract = gold["text"], gold["abstract"]["text"]
-        units = [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(abstract))]
+        units = clause_units(abstract)
         sections = find_sections(text)
         cands = candidate_sections(sections)
         views = aligner.views(text, abstract, units, cands)
@@ -108,8 +108,7 @@ def main() -> None:
               f"{o['p']:.3f} | {o['r']:.3f} | {o['f']:.3f} |")
     sample = load_doc(ROOT / "corpus/2021-wang-yi-review.json")
     sections = candidate_sections(find_sections(sample["text"]))
-    clauses = split_clauses(sample["abstract"]["text"])
-    units = [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(clauses)]
+    units = clause_units(sample["abstract"]["text"])
     start = time.perf_counter()
     decode(aligner.score_pairs(sample["text"], sample["abstract"]["text"], units, sections), settings.back_penalty,
            settings.none_threshold, settings.multi_margin)
