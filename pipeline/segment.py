@@ -8,15 +8,17 @@ clean and leaves its offsets untouched.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import srsly
 from spacy.lang.zh import ChineseTokenizer
 from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
+from .fastcut import speed_up
 from .normalize import normalize
 from .structure import find_sections
 
@@ -34,6 +36,20 @@ def create_speech_tokenizer(segmenter: str = "pkuseg", normalize_input: bool = T
     return make
 
 
+def read_lexicon(path: str | Path) -> dict[str, list[str]]:
+    """Entries of a domain lexicon: the string to match whole → the words it is cut into.
+
+    One entry a line, `#` comments; `人类 命运 共同体` matches 人类命运共同体 and yields three
+    words, `一带一路` one. pkuseg's own dictionary can only keep strings whole; the split form
+    lets the lexicon follow a standard that cuts names and terms into words."""
+    entries: dict[str, list[str]] = {}
+    for line in Path(path).read_text("utf8").splitlines():
+        words = line.split()
+        if words and not words[0].startswith("#"):
+            entries["".join(words)] = words
+    return entries
+
+
 class SpeechTokenizer:
     def __init__(self, vocab: Vocab, segmenter: str = "pkuseg", normalize_input: bool = True,
                  keep_raw: bool = False) -> None:
@@ -41,6 +57,7 @@ class SpeechTokenizer:
         self.zh = ChineseTokenizer(vocab, segmenter=segmenter)
         self.normalize_input = normalize_input
         self.keep_raw = keep_raw
+        self.splits: dict[str, list[str]] = {}  # lexicon strings matched whole, then cut into words
 
     def __call__(self, text: str) -> Doc:
         if not self.normalize_input:
@@ -60,11 +77,20 @@ class SpeechTokenizer:
 
     def tokenize_clean(self, text: str) -> Doc:
         """Segment text that is already clean; the doc's text equals `text`."""
-        return self.zh(text)
+        if self.zh.pkuseg_seg is None:
+            return self.zh(text)
+        splits = self.splits
+        words = [part for word in self.zh.pkuseg_seg.cut(text) for part in splits.get(word, (word,))]
+        words, spaces = get_words_and_spaces(words, text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
 
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None,
                    pkuseg_user_dict: str | None = None) -> None:
-        """Load the pkuseg model; `pkuseg_user_dict` is a word list (one word a line) or None."""
+        """Load the pkuseg model and the domain lexicon (`read_lexicon`; None for none)."""
         import spacy_pkuseg
 
         if pkuseg_model is None:
@@ -76,35 +102,45 @@ class SpeechTokenizer:
         # Without spacy-pkuseg's default dictionary (it costs F1 on PKU); spaCy saves these sets.
         seg.postprocesser.common_words = set()
         seg.postprocesser.other_words = set()
-        if pkuseg_user_dict:
-            words = [w.strip() for w in Path(pkuseg_user_dict).read_text("utf8").splitlines()]
-            seg.preprocesser = spacy_pkuseg.Preprocesser([w for w in words if w and not w.startswith("#")])
-        self.zh.pkuseg_seg = seg
+        entries = read_lexicon(pkuseg_user_dict) if pkuseg_user_dict else {}
+        seg.preprocesser = spacy_pkuseg.Preprocesser(list(entries))
+        self.splits = {whole: words for whole, words in entries.items() if len(words) > 1}
+        self.zh.pkuseg_seg = speed_up(seg)
 
     def segment(self, text: str) -> list[str]:
-        return [t.text for t in self.zh(text) if not t.is_space]
+        return [t.text for t in self.tokenize_clean(text) if not t.is_space]
+
+    def _cfg(self) -> dict[str, Any]:
+        return {"normalize_input": self.normalize_input, "keep_raw": self.keep_raw, "splits": self.splits}
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
+        self.normalize_input = cfg["normalize_input"]
+        self.keep_raw = cfg["keep_raw"]
+        self.splits = cfg.get("splits", {})
 
     def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "speech.json", {"normalize_input": self.normalize_input, "keep_raw": self.keep_raw})
+        srsly.write_json(path / "speech.json", self._cfg())
         self.zh.to_disk(path / "zh", **kwargs)
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> SpeechTokenizer:
         path = Path(path)
-        cfg = srsly.read_json(path / "speech.json")
-        self.normalize_input = cfg["normalize_input"]
-        self.keep_raw = cfg["keep_raw"]
+        self._set_cfg(srsly.read_json(path / "speech.json"))
         self.zh.from_disk(path / "zh", **kwargs)
+        self._speed_up()
         return self
 
     def to_bytes(self, **kwargs: Any) -> bytes:
-        return srsly.msgpack_dumps({"cfg": {"normalize_input": self.normalize_input, "keep_raw": self.keep_raw},
-                                    "zh": self.zh.to_bytes(**kwargs)})
+        return srsly.msgpack_dumps({"cfg": self._cfg(), "zh": self.zh.to_bytes(**kwargs)})
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> SpeechTokenizer:
         msg = srsly.msgpack_loads(data)
-        self.normalize_input = msg["cfg"]["normalize_input"]
-        self.keep_raw = msg["cfg"]["keep_raw"]
+        self._set_cfg(msg["cfg"])
         self.zh.from_bytes(msg["zh"], **kwargs)
+        self._speed_up()
         return self
+
+    def _speed_up(self) -> None:
+        if self.zh.pkuseg_seg is not None:
+            speed_up(self.zh.pkuseg_seg)
