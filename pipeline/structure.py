@@ -43,7 +43,7 @@ _CONCLUSION = re.compile(
     r"抚今追昔|回首|我们深刻体会到|一年的外交实践|这些成就)"
 )
 _CLOSING = re.compile(r"(谢谢|感谢大家|祝[愿各大]|预祝|干杯|祝福|于.{2,20}签署|签署于)")
-_CLOSING_START = re.compile(r"^(让我们|最后|女士们|各位|朋友们|同志们|谢谢)")
+_CLOSING_START = re.compile(r"^(让我们|最后|女士们|各位|朋友们|同志们|谢谢|主席先生，)")
 _VOCATIVE = re.compile(r"^(女士们|先生们|各位|朋友们|同志们|亲爱的|尊敬的)[^。]{0,24}[！：!:，]$")
 
 
@@ -71,6 +71,15 @@ def _first_sentence(text: str) -> str:
 
 def _is_heading_line(p: Paragraph) -> bool:
     return len(split_sentences(p.text)) == 1 and len(p.text) <= 120
+
+
+def _is_topic_heading(p: Paragraph, following: Paragraph | None) -> bool:
+    """An unnumbered headline: one short sentence that a much longer paragraph develops
+    (筹建亚洲基础设施投资银行取得历史性突破，成为这一年中国外交的一大亮点。)."""
+    t = p.text
+    return (following is not None and t.endswith("。") and len(t) <= 60 and len(split_sentences(t)) == 1
+            and len(following.text) >= max(80, 2 * len(t))
+            and not any(r.match(t) for r in (_SHI_ITEM, _VOCATIVE, _CONCLUSION, _OUTLOOK)))
 
 
 def find_sections(text: str) -> list[dict[str, Any]]:
@@ -101,6 +110,7 @@ def find_sections(text: str) -> list[dict[str, Any]]:
     expected = 1
     in_outlook = False
     after_body = False
+    headlines = 0  # unnumbered headline paragraphs that opened body sections
     for k, p in enumerate(paras[:closing_at]):
         t = p.text
         m_ord, m_num = _ORDINAL_HEAD.match(t), _NUMBERED_HEAD.match(t)
@@ -117,6 +127,12 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             scheme = head
             tops.append((k, "body"))
             expected += 1 if head != "q" else 0
+            after_body = True
+            continue
+        if (scheme is None or expected > 1) and not in_outlook and k > 0 and not m_item and not m_ord and \
+                _is_topic_heading(p, paras[k + 1] if k + 1 < closing_at else None):
+            tops.append((k, "body"))
+            headlines += 1
             after_body = True
             continue
         if _OUTLOOK.match(t) and k > 0 and not in_outlook:
@@ -143,9 +159,9 @@ def find_sections(text: str) -> list[dict[str, Any]]:
         tops.insert(0, (0, "preamble"))
         items = [(k, t + 1) for k, t in items]
 
-    # A speech without numbered sections: the greeting and the first paragraph are the
-    # preamble, and a body section starts after them.
-    if scheme is None:
+    # A speech without numbered sections or a run of headlines: the greeting and the first
+    # paragraph are the preamble, and a body section starts after them.
+    if scheme is None and headlines < 2:
         first_content = next((k for k, p in enumerate(paras) if not p.text.endswith("：")), 0)
         body_at = first_content + 1
         later = [k for k, _ in tops[1:]]

@@ -50,3 +50,21 @@ def test_a_speech_without_numbers_still_has_a_preamble_and_a_body():
 
 def test_chinese_numbers():
     assert [chinese_number(s) for s in ("一", "九", "十", "十二", "二十", "二十三")] == [1, 9, 10, 12, 20, 23]
+
+
+def test_unnumbered_headlines_open_sections_and_the_overview_is_the_preamble():
+    long = "这一年里，我们做了大量工作，取得了丰硕成果，" * 5 + "各方普遍给予积极评价。"
+    paras = ["各位来宾，女士们，先生们：", "又到了岁末盘点的时候。" + long, "回顾这一年，有几件大事值得铭记。",
+             "隆重纪念抗战胜利70周年，是这一年的头等大事。", long, long,
+             "筹建亚洲基础设施投资银行取得历史性突破。", long, "女士们，先生们，朋友们！", "谢谢大家。"]
+    text = "\n".join(paras)
+    got = [(s["kind"], text[s["start"] : s["start"] + 6]) for s in find_sections(text)]
+    assert got == [("preamble", "各位来宾，女"), ("body", "隆重纪念抗战"), ("body", "筹建亚洲基础"),
+                   ("closing", "女士们，先生")]
+
+
+def test_a_closing_paragraph_addressed_to_the_chair():
+    body = "和平与发展仍然是时代主题，各国应当携手应对共同挑战。" * 6
+    text = "\n".join(["主席先生：", "我谨表示祝贺。", body, body, "主席先生，让我们携手前行，共创美好未来。", "谢谢。"])
+    kinds = [(s["kind"], text[s["start"] : s["start"] + 5]) for s in find_sections(text)]
+    assert kinds[-1] == ("closing", "主席先生，")
