@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .sentences import split_sentences
+from .structure import first_sentence, opens_section, paragraphs
 
 # ----------------------------------------------------------------------------- clauses
 
@@ -81,6 +82,70 @@ def candidate_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             out.append(s)
     return out
+
+
+def expand_unstructured(text: str, sections: list[dict[str, Any]], min_paragraphs: int) -> list[dict[str, Any]]:
+    """Candidates for alignment: the finest-level sections, except that a body section of at
+    least `min_paragraphs` paragraphs with no heading and no items (an unnumbered speech) is
+    replaced by its paragraphs, marked `piece_of`; `merge_pieces` regroups them."""
+    cands = candidate_sections(sections)
+    if min_paragraphs <= 0:
+        return cands
+    parents = {s["parent"] for s in sections if s.get("parent")}
+    paras = paragraphs(text)
+    out: list[dict[str, Any]] = []
+    for s in cands:
+        inside = [p for p in paras if s["start"] <= p.start < s["end"]]
+        if s["kind"] != "body" or s["id"] in parents or len(inside) < min_paragraphs or opens_section(inside[0].text):
+            out.append(s)
+            continue
+        for j, p in enumerate(inside):
+            end = inside[j + 1].start if j + 1 < len(inside) else s["end"]
+            out.append({**s, "id": f"{s['id']}/p{j}", "start": s["start"] if j == 0 else p.start, "end": end,
+                        "piece_of": s["id"]})
+    return out
+
+
+def merge_pieces(text: str, sections: list[dict[str, Any]], cands: list[dict[str, Any]],
+                 chosen: list[list[int]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Regroup paragraph pieces into body sections, a new one wherever the abstract units
+    aligned to a paragraph change, and renumber all sections; returns the sections and each
+    candidate's new section id. The abstract thus marks where an unnumbered speech moves to
+    its next topic."""
+    aligned_to = [frozenset(u for u, js in enumerate(chosen) if j in js) for j in range(len(cands))]
+    blocks: dict[str, list[list[int]]] = {}  # split section id -> candidate indices per block
+    current: dict[str, frozenset[int]] = {}
+    for j, c in enumerate(cands):
+        group = c.get("piece_of")
+        if group is None:
+            continue
+        if group not in blocks or (aligned_to[j] and aligned_to[j] != current[group]):
+            blocks.setdefault(group, []).append([])
+            current[group] = aligned_to[j]
+        blocks[group][-1].append(j)
+    new_id: dict[str, str] = {}
+    cand_id: dict[int, str] = {}
+    out: list[dict[str, Any]] = []
+    top = 0
+    for s in sections:
+        if s.get("parent"):
+            parent = new_id[s["parent"]]
+            n_kids = sum(1 for o in out if o.get("parent") == parent)
+            new_id[s["id"]] = f"{parent}.{n_kids + 1}"
+            out.append({**s, "id": new_id[s["id"]], "parent": parent})
+        elif s["id"] in blocks:
+            for block in blocks[s["id"]]:
+                start, end = cands[block[0]]["start"], cands[block[-1]]["end"]
+                sid = f"s{top}"
+                top += 1
+                out.append({"id": sid, "kind": "body", "start": start, "end": end,
+                            "title": first_sentence(text[start:end].split("\n", 1)[0]), "parent": None})
+                cand_id.update({j: sid for j in block})
+        else:
+            new_id[s["id"]] = f"s{top}"
+            top += 1
+            out.append({**s, "id": new_id[s["id"]]})
+    return out, [cand_id.get(j, new_id.get(c["id"], c["id"])) for j, c in enumerate(cands)]
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -173,6 +238,7 @@ class AlignSettings:
     back_penalty: float = 1.0
     none_threshold: float = -1.0
     multi_margin: float = 0.3
+    split_min_paragraphs: int = 6
 
 
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
@@ -180,6 +246,7 @@ def make_aligner(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, pooling: str,
     query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
+    split_min_paragraphs: int,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
@@ -209,15 +276,29 @@ class AbstractAligner:
             return doc
         units = abstract.get("units") or clause_units(abstract["text"])
         abstract["units"] = units
-        sections = candidate_sections(doc._.sections)
-        scores = self.score_pairs(doc.text, abstract["text"], units, sections)
-        chosen = decode(scores, self.settings.back_penalty, self.settings.none_threshold, self.settings.multi_margin)
-        doc._.alignment = [
-            {"unit": u["id"], "sections": [sections[j]["id"] for j in js],
-             "scores": {sections[j]["id"]: round(float(scores[i, j]), 3) for j in js}}
-            for i, (u, js) in enumerate(zip(units, chosen))
-        ]
+        sections, ids, scores = self.align(doc.text, abstract["text"], units, doc._.sections)
+        doc._.sections = sections
+        doc._.alignment = [{"unit": u["id"], "sections": unit_ids, "scores": unit_scores}
+                           for u, unit_ids, unit_scores in zip(units, ids, scores)]
         return doc
+
+    def align(self, text: str, abstract_text: str, units: list[dict[str, Any]], sections: list[dict[str, Any]]
+              ) -> tuple[list[dict[str, Any]], list[list[str]], list[dict[str, float]]]:
+        """The sections (unnumbered bodies regrouped by topic), each unit's section ids and their scores."""
+        s = self.settings
+        cands = expand_unstructured(text, sections, s.split_min_paragraphs)
+        scores = self.score_pairs(text, abstract_text, units, cands)
+        chosen = decode(scores, s.back_penalty, s.none_threshold, s.multi_margin)
+        new_sections, cand_ids = merge_pieces(text, sections, cands, chosen)
+        ids: list[list[str]] = []
+        unit_scores: list[dict[str, float]] = []
+        for i, js in enumerate(chosen):
+            best: dict[str, float] = {}
+            for j in js:
+                best[cand_ids[j]] = max(best.get(cand_ids[j], -np.inf), round(float(scores[i, j]), 3))
+            ids.append(list(best))
+            unit_scores.append(best)
+        return new_sections, ids, unit_scores
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterable[Doc]:
         for doc in docs:
@@ -230,28 +311,30 @@ class AbstractAligner:
 
     def views(self, text: str, abstract_text: str, units: list[dict[str, Any]],
               sections: list[dict[str, Any]]) -> dict[str, np.ndarray]:
-        """Cosines of each unit with each section's heading, best sentence and whole text."""
+        """Cosines of each unit with each section's heading, best sentence and whole text.
+
+        The whole section is the normalised mean of its sentence vectors: one encoder pass
+        serves all three views (encoding sections separately cost a third more time and did
+        no better on dev, docs/BENCHMARKS.md)."""
         s = self.settings
         unit_texts = [abstract_text[u["start"] : u["end"]] for u in units]
         sent_texts: list[str] = []
         owners: list[int] = []
-        heads: list[str] = []
-        wholes: list[str] = []
         for j, sec in enumerate(sections):
             body = text[sec["start"] : sec["end"]]
             sents = [body[a:b] for a, b in split_sentences(body)] or [body]
-            heads.append(sents[0])
-            wholes.append(body)
             sent_texts.extend(sents)
             owners.extend([j] * len(sents))
         enc = self.encoder
         q = enc.embed(unit_texts, s.query_prefix, s.max_length, s.batch_size)
         v_sent = enc.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
-        v_whole = enc.embed(wholes, s.passage_prefix, s.max_length, s.batch_size)
         sim_sent = q @ v_sent.T
         owners_arr = np.array(owners)
-        firsts = [int(np.argmax(owners_arr == j)) for j in range(len(sections))]
-        best = np.stack([sim_sent[:, owners_arr == j].max(axis=1) for j in range(len(sections))], axis=1)
+        masks = [owners_arr == j for j in range(len(sections))]
+        firsts = [int(np.argmax(m)) for m in masks]
+        best = np.stack([sim_sent[:, m].max(axis=1) for m in masks], axis=1)
+        v_whole = np.stack([v_sent[m].mean(axis=0) for m in masks])
+        v_whole /= np.linalg.norm(v_whole, axis=1, keepdims=True)
         return {"heading": sim_sent[:, firsts], "best": best, "whole": q @ v_whole.T}
 
     def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config

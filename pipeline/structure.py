@@ -64,13 +64,19 @@ def paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     spans = split_sentences(text)
     return text[spans[0][0] : spans[0][1]] if spans else text
 
 
 def _is_heading_line(p: Paragraph) -> bool:
     return len(split_sentences(p.text)) == 1 and len(p.text) <= 120
+
+
+def opens_section(text: str) -> bool:
+    """Whether a paragraph reads as a heading: numbered, a question, or one short sentence."""
+    return bool(_ORDINAL_HEAD.match(text) or _NUMBERED_HEAD.match(text) or _QUESTION.match(text)) or (
+        len(text) <= 60 and len(split_sentences(text)) == 1)
 
 
 def _is_topic_heading(p: Paragraph, following: Paragraph | None) -> bool:
@@ -175,7 +181,7 @@ def find_sections(text: str) -> list[dict[str, Any]]:
     for idx, (k, kind) in enumerate(tops):
         sid = f"s{idx}"
         start, end = (0 if idx == 0 else starts[idx]), starts[idx + 1]
-        title = _first_sentence(paras[k].text) if kind == "body" else None
+        title = first_sentence(paras[k].text) if kind == "body" else None
         sections.append({"id": sid, "kind": kind, "start": start, "end": end, "title": title, "parent": None})
     by_top: dict[int, list[int]] = {}
     for k, t in items:
@@ -188,7 +194,7 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             end = paras[ks[j + 1]].start if j + 1 < len(ks) else parent["end"]
             children.append({
                 "id": f"{parent['id']}.{j + 1}", "kind": "item", "start": paras[k].start, "end": end,
-                "title": _first_sentence(paras[k].text), "parent": parent["id"],
+                "title": first_sentence(paras[k].text), "parent": parent["id"],
             })
     # Items follow their parent in document order.
     ordered: list[dict[str, Any]] = []

@@ -22,7 +22,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.align import AbstractAligner, AlignSettings, candidate_sections, clause_units, combine, decode  # noqa: E402
+from pipeline.align import (  # noqa: E402
+    AbstractAligner,
+    AlignSettings,
+    candidate_sections,
+    clause_units,
+    combine,
+    decode,
+    expand_unstructured,
+    merge_pieces,
+)
 from pipeline.corpus import load_doc, split_paths  # noqa: E402
 from pipeline.evaluate import Tally, project_alignment  # noqa: E402
 from pipeline.structure import find_sections  # noqa: E402
@@ -35,7 +44,19 @@ def settings_from_config() -> AlignSettings:
     return AlignSettings(**{k: v for k, v in cfg.items() if k != "factory"})
 
 
+def whole_cosines(aligner: AbstractAligner, text: str, abstract: str, units: list[dict], sections: list[dict]
+                  ) -> np.ndarray:
+    """Raw cosines of each unit with each whole section, each section encoded as one text."""
+    s, enc = aligner.settings, aligner.encoder
+    q = enc.embed([abstract[u["start"] : u["end"]] for u in units], s.query_prefix, s.max_length)
+    v = enc.embed([text[c["start"] : c["end"]] for c in sections], s.passage_prefix, s.max_length)
+    return q @ v.T
+
+
 def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
+    """Per gold document: units, predicted sections, candidates (unnumbered bodies cut into
+    paragraphs, as the component does) and the views of both the candidates and the plain
+    sections (for the baseline)."""
     items = []
     for path in split_paths(ROOT / "corpus", split):
         gold = load_doc(path)
@@ -44,19 +65,25 @@ def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
         text, abstract = gold["text"], gold["abstract"]["text"]
         units = clause_units(abstract)
         sections = find_sections(text)
-        cands = candidate_sections(sections)
-        views = aligner.views(text, abstract, units, cands)
-        items.append({"gold": gold, "units": units, "sections": sections, "cands": cands, "views": views})
+        cands = expand_unstructured(text, sections, aligner.settings.split_min_paragraphs)
+        plain = candidate_sections(sections)
+        items.append({"gold": gold, "units": units, "sections": sections, "cands": cands, "plain": plain,
+                      "views": aligner.views(text, abstract, units, cands),
+                      "plain_whole": whole_cosines(aligner, text, abstract, units, plain)})
     return items
 
 
-def score(items: list[dict], chooser) -> dict[str, float]:
+def score(items: list[dict], chooser, baseline: bool = False) -> dict[str, float]:
     tally = Tally()
     for it in items:
         chosen = chooser(it)
-        pred = {"abstract": {"units": it["units"]}, "sections": it["sections"],
-                "alignment": [{"unit": u["id"], "sections": [it["cands"][j]["id"] for j in js]}
-                              for u, js in zip(it["units"], chosen)]}
+        if baseline:
+            sections, ids = it["sections"], [[it["plain"][j]["id"] for j in js] for js in chosen]
+        else:
+            sections, cand_ids = merge_pieces(it["gold"]["text"], it["sections"], it["cands"], chosen)
+            ids = [list(dict.fromkeys(cand_ids[j] for j in js)) for js in chosen]
+        pred = {"abstract": {"units": it["units"]}, "sections": sections,
+                "alignment": [{"unit": u["id"], "sections": unit_ids} for u, unit_ids in zip(it["units"], ids)]}
         gold_pairs = {(a["unit"], sid) for a in it["gold"]["alignment"] for sid in a["sections"]}
         tally.add("align", project_alignment(pred, it["gold"]), gold_pairs)
     return tally.score("align")
@@ -69,7 +96,7 @@ def ours(settings: AlignSettings):
 
 def baseline(it: dict) -> list[list[int]]:
     """Argmax of the raw cosine with each whole section."""
-    return [[int(np.argmax(row))] for row in it["views"]["whole"]]
+    return [[int(np.argmax(row))] for row in it["plain_whole"]]
 
 
 def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
@@ -103,15 +130,15 @@ def main() -> None:
     print("| split | documents | baseline P | R | F1 | dipnlp P | R | F1 |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for split, items in data.items():
-        b, o = score(items, baseline), score(items, ours(settings))
+        b, o = score(items, baseline, baseline=True), score(items, ours(settings))
         print(f"| {split} | {len(items)} | {b['p']:.3f} | {b['r']:.3f} | {b['f']:.3f} | "
               f"{o['p']:.3f} | {o['r']:.3f} | {o['f']:.3f} |")
     sample = load_doc(ROOT / "corpus/2021-wang-yi-review.json")
-    sections = candidate_sections(find_sections(sample["text"]))
+    sections = find_sections(sample["text"])
     units = clause_units(sample["abstract"]["text"])
+    aligner.settings = settings
     start = time.perf_counter()
-    decode(aligner.score_pairs(sample["text"], sample["abstract"]["text"], units, sections), settings.back_penalty,
-           settings.none_threshold, settings.multi_margin)
+    aligner.align(sample["text"], sample["abstract"]["text"], units, sections)
     align_s = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nmodel load {load_s:.1f} s; aligning the sample ({len(sample['text'])} characters, {len(units)} units, "

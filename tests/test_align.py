@@ -1,6 +1,6 @@
 import numpy as np
 
-from pipeline.align import candidate_sections, csls, decode, split_clauses
+from pipeline.align import candidate_sections, csls, decode, expand_unstructured, merge_pieces, split_clauses
 
 
 def test_decode_monotone():
@@ -53,3 +53,22 @@ def test_candidate_sections_cut_a_parent_before_its_items():
     out = candidate_sections(sections)
     assert [(s["id"], s["start"], s["end"]) for s in out] == [("s0", 0, 10), ("s1", 10, 15), ("s1.1", 15, 20),
                                                                ("s1.2", 20, 30)]
+
+
+def test_an_unnumbered_body_is_regrouped_where_the_aligned_units_change():
+    body = [f"第{i}段讲的是一个话题，内容相当充实，不止一句话。还有第二句。" for i in range(6)]
+    paras = ["主席先生：", *body, "谢谢。"]
+    text = "\n".join(paras)
+    starts = [sum(len(p) + 1 for p in paras[:i]) for i in range(len(paras))]
+    sections = [{"id": "s0", "kind": "preamble", "start": 0, "end": starts[1], "title": None, "parent": None},
+                {"id": "s1", "kind": "body", "start": starts[1], "end": starts[7], "title": "x", "parent": None},
+                {"id": "s2", "kind": "closing", "start": starts[7], "end": len(text), "title": None, "parent": None}]
+    cands = expand_unstructured(text, sections, min_paragraphs=6)
+    assert [c["id"] for c in cands] == ["s0", *[f"s1/p{i}" for i in range(6)], "s2"]
+    assert expand_unstructured(text, sections, min_paragraphs=7) == sections
+    new, cand_ids = merge_pieces(text, sections, cands, [[2], [4], [5], [7]])
+    assert [(s["id"], s["kind"], s["start"]) for s in new] == [
+        ("s0", "preamble", 0), ("s1", "body", starts[1]), ("s2", "body", starts[2]), ("s3", "body", starts[4]),
+        ("s4", "body", starts[5]), ("s5", "closing", starts[7])]
+    assert [cand_ids[j] for j in (2, 3, 4, 5, 6, 7)] == ["s2", "s2", "s3", "s4", "s4", "s5"]
+    assert all(a["end"] == b["start"] for a, b in zip(new, new[1:]))
