@@ -18,7 +18,7 @@ from spacy_pkuseg.inference import run_viterbi
 
 NO_WORD = "**noWord"
 _SENTINEL = "\x00"  # stands for a **Num/**Letter node: no dictionary word contains it
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 50_000  # boundary contexts kept between texts (about 25 MB)
 
 
 class _Lookup(dict):
@@ -30,6 +30,8 @@ class _Lookup(dict):
         self.fti, self.prefix = fti, prefix
 
     def __missing__(self, key: str | tuple[str, str]) -> int:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
         feat = self.prefix + (key if isinstance(key, str) else key[0] + "." + key[1])
         value = self[key] = self.fti.get(feat, -1)
         return value
