@@ -60,6 +60,33 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_AND = re.compile(r"\s+(?:and|as well as)\s+")
+
+
+def coordination_parts(text: str, start: int, end: int, min_words: int) -> list[tuple[int, int]]:
+    """A unit cut at `and` where both sides have at least `min_words` words: "hosted the
+    Olympics and the Party Congress" may summarise two sections, so each part is aligned
+    on its own and the unit gets the union. `min_words` 0 keeps the unit whole."""
+    if min_words <= 0:
+        return [(start, end)]
+    parts: list[list[int]] = []
+    pos = start
+    for m in _AND.finditer(text, start, end):
+        parts.append([pos, m.start()])
+        pos = m.end()
+    parts.append([pos, end])
+    merged: list[list[int]] = []
+    for a, b in parts:
+        if merged and (len(text[merged[-1][0] : merged[-1][1]].split()) < min_words
+                       or len(text[a:b].split()) < min_words):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    if len(merged) > 1 and len(text[merged[-1][0] : merged[-1][1]].split()) < min_words:
+        merged[-2][1] = merged.pop()[1]
+    return [(a, b) for a, b in merged]
+
+
 def clause_units(text: str) -> list[dict[str, Any]]:
     """The abstract's clauses as corpus-format units a0, a1, …"""
     return [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate(split_clauses(text))]
@@ -220,6 +247,25 @@ def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi
     return out
 
 
+def unit_parts(abstract_text: str, units: list[dict[str, Any]], min_words: int
+               ) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """The units' coordination parts as units, and the index of the unit each part belongs to."""
+    parts, owner = [], []
+    for i, u in enumerate(units):
+        for a, b in coordination_parts(abstract_text, u["start"], u["end"], min_words):
+            parts.append({"id": f"{u['id']}.{len(parts)}", "start": a, "end": b})
+            owner.append(i)
+    return parts, np.array(owner, dtype=int)
+
+
+def join_parts(chosen_parts: list[list[int]], owner: np.ndarray, n_units: int) -> list[list[int]]:
+    """Each unit's sections: the union of its parts' sections."""
+    out: list[set[int]] = [set() for _ in range(n_units)]
+    for k, js in enumerate(chosen_parts):
+        out[owner[k]].update(js)
+    return [sorted(js) for js in out]
+
+
 # ----------------------------------------------------------------------------- the component
 
 @dataclass
@@ -239,6 +285,7 @@ class AlignSettings:
     none_threshold: float = -1.0
     multi_margin: float = 0.3
     split_min_paragraphs: int = 6
+    part_min_words: int = 0
 
 
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
@@ -246,7 +293,7 @@ def make_aligner(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, pooling: str,
     query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
-    split_min_paragraphs: int,
+    split_min_paragraphs: int, part_min_words: int,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
@@ -287,8 +334,10 @@ class AbstractAligner:
         """The sections (unnumbered bodies regrouped by topic), each unit's section ids and their scores."""
         s = self.settings
         cands = expand_unstructured(text, sections, s.split_min_paragraphs)
-        scores = self.score_pairs(text, abstract_text, units, cands)
-        chosen = decode(scores, s.back_penalty, s.none_threshold, s.multi_margin)
+        parts, owner = unit_parts(abstract_text, units, s.part_min_words)
+        part_scores = self.score_pairs(text, abstract_text, parts, cands)
+        chosen = join_parts(decode(part_scores, s.back_penalty, s.none_threshold, s.multi_margin), owner, len(units))
+        scores = np.stack([part_scores[owner == i].max(axis=0) for i in range(len(units))]) if units else part_scores
         new_sections, cand_ids = merge_pieces(text, sections, cands, chosen)
         ids: list[list[str]] = []
         unit_scores: list[dict[str, float]] = []

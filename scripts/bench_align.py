@@ -30,7 +30,9 @@ from pipeline.align import (  # noqa: E402
     combine,
     decode,
     expand_unstructured,
+    join_parts,
     merge_pieces,
+    unit_parts,
 )
 from pipeline.corpus import load_doc, split_paths  # noqa: E402
 from pipeline.evaluate import Tally, project_alignment  # noqa: E402
@@ -67,8 +69,9 @@ def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
         sections = find_sections(text)
         cands = expand_unstructured(text, sections, aligner.settings.split_min_paragraphs)
         plain = candidate_sections(sections)
+        parts, owner = unit_parts(abstract, units, aligner.settings.part_min_words)
         items.append({"gold": gold, "units": units, "sections": sections, "cands": cands, "plain": plain,
-                      "views": aligner.views(text, abstract, units, cands),
+                      "owner": owner, "views": aligner.views(text, abstract, parts, cands),
                       "plain_whole": whole_cosines(aligner, text, abstract, units, plain)})
     return items
 
@@ -90,8 +93,12 @@ def score(items: list[dict], chooser, baseline: bool = False) -> dict[str, float
 
 
 def ours(settings: AlignSettings):
-    return lambda it: decode(combine(it["views"], settings), settings.back_penalty, settings.none_threshold,
-                             settings.multi_margin)
+    def choose(it: dict) -> list[list[int]]:
+        chosen = decode(combine(it["views"], settings), settings.back_penalty, settings.none_threshold,
+                        settings.multi_margin)
+        return join_parts(chosen, it["owner"], len(it["units"]))
+
+    return choose
 
 
 def baseline(it: dict) -> list[list[int]]:
@@ -115,8 +122,11 @@ def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--part-min-words", type=int, default=None, help="override the config's part_min_words")
     args = ap.parse_args()
     settings = settings_from_config()
+    if args.part_min_words is not None:
+        settings.part_min_words = args.part_min_words
     start = time.perf_counter()
     aligner = AbstractAligner("aligner", settings)
     aligner.encoder  # noqa: B018  (load now, to time it)
