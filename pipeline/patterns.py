@@ -1,11 +1,12 @@
-"""Event names found by their shape: an opening word, a name, and an event noun.
+"""Names found by their shape: events, initiatives and treaties that each speech names afresh.
 
-Summits, congresses and dialogues are named afresh in every speech
-(第二十一次中国—欧盟领导人会晤, 上海合作组织比什凯克峰会), so neither the gazetteer nor an NER
+Summits and dialogues (第二十一次中国—欧盟领导人会晤), initiatives (实现中东安全稳定的五点倡议) and
+agreements (《数字经济伙伴关系协定》) are new in every speech, so neither the gazetteer nor an NER
 trained on a dozen speeches knows them, and the NER often cuts them at 第二届 or before 会晤.
-Their shape is regular: the name ends in an event noun and starts after a verb such as 出席
-or 举行的, or after punctuation when the next words say the event took place. Spans found this
-way replace the entities they overlap when they are longer.
+Their shape is regular. `name_patterns`: the name ends in a head noun (峰会, 倡议) and starts
+after a verb such as 出席 or 提出, or after punctuation when the next words say the event took
+place. `quoted_names`: the text inside 《》 or “” ends in a head noun of a label (协定 → LAW).
+Spans found either way replace the entities they overlap when they are longer.
 """
 
 from __future__ import annotations
@@ -18,22 +19,30 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 
+def merge(doc: Doc, found: Iterable[tuple[int, int, str]]) -> list[Span]:
+    """The doc's entities with these character spans added; the longest span wins, a found one on a tie."""
+    spans = [doc.char_span(a, b, label=label, alignment_mode="expand") for a, b, label in found]
+    spans = [s for s in spans if s is not None]
+    # filter_spans keeps the longest; on equal length the earlier in the list, so the found ones first.
+    return sorted(filter_spans(spans + list(doc.ents)), key=lambda s: s.start)
+
+
 def _alternation(words: Iterable[str]) -> re.Pattern:
     words = sorted(words, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
 
 
-@Language.factory("event_patterns", default_config={
+@Language.factory("name_patterns", default_config={
     "label": "EVENT", "heads": ["峰会"], "strong_anchors": ["出席"], "weak_anchors": ["，"],
     "right_context": ["上"], "stop_prefixes": [], "stop_pattern": "", "max_length": 30, "trim_suffixes": []})
-def make_event_patterns(nlp: Language, name: str, label: str, heads: list[str], strong_anchors: list[str],
+def make_name_patterns(nlp: Language, name: str, label: str, heads: list[str], strong_anchors: list[str],
                         weak_anchors: list[str], right_context: list[str], stop_prefixes: list[str],
-                        stop_pattern: str, max_length: int, trim_suffixes: list[str]) -> EventPatterns:
-    return EventPatterns(label, heads, strong_anchors, weak_anchors, right_context, stop_prefixes, stop_pattern,
+                        stop_pattern: str, max_length: int, trim_suffixes: list[str]) -> NamePatterns:
+    return NamePatterns(label, heads, strong_anchors, weak_anchors, right_context, stop_prefixes, stop_pattern,
                          max_length, trim_suffixes)
 
 
-class EventPatterns:
+class NamePatterns:
     def __init__(self, label: str, heads: list[str], strong_anchors: list[str], weak_anchors: list[str],
                  right_context: list[str], stop_prefixes: list[str], stop_pattern: str, max_length: int,
                  trim_suffixes: Iterable[str] = ()) -> None:
@@ -90,11 +99,7 @@ class EventPatterns:
         return [(a, b) for a, b in joined]
 
     def __call__(self, doc: Doc) -> Doc:
-        found = [doc.char_span(a, b, label=self.label, alignment_mode="expand") for a, b in self.find(doc.text)]
-        found = [s for s in found if s is not None]
-        # filter_spans keeps the longest; on equal length the earlier in the list, so these first.
-        ents = sorted(filter_spans(found + list(doc.ents)), key=lambda s: s.start)
-        doc.ents = self.repair(doc, ents)
+        doc.ents = self.repair(doc, merge(doc, [(a, b, self.label) for a, b in self.find(doc.text)]))
         return doc
 
     def repair(self, doc: Doc, ents: list[Span]) -> list[Span]:
@@ -112,6 +117,39 @@ class EventPatterns:
                 ent = Span(doc, out.pop().start, ent.end, label=self.label)
             out.append(ent)
         return out
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("quoted_names", default_config={"heads": {"LAW": ["协定"]}, "marks": ["《》", "“”"],
+                                                  "max_length": 60})
+def make_quoted_names(nlp: Language, name: str, heads: dict[str, list[str]], marks: list[str],
+                      max_length: int) -> QuotedNames:
+    return QuotedNames(heads, marks, max_length)
+
+
+class QuotedNames:
+    """Text inside 《》 or “” that ends in a head noun of a label: 《中导条约》 is LAW."""
+
+    def __init__(self, heads: dict[str, list[str]], marks: list[str], max_length: int) -> None:
+        self.heads = {label: tuple(words) for label, words in heads.items()}
+        self.quoted = [re.compile(f"{re.escape(m[0])}([^{re.escape(m)}]{{2,{max_length}}}){re.escape(m[1])}")
+                       for m in marks]
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        out = []
+        for pattern in self.quoted:
+            for m in pattern.finditer(text):
+                label = next((lab for lab, words in self.heads.items() if m.group(1).endswith(words)), None)
+                if label:
+                    out.append((m.start(1), m.end(1), label))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = merge(doc, self.find(doc.text))
+        return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:
         for doc in docs:

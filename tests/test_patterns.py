@@ -1,12 +1,12 @@
 import spacy
 
-from pipeline.patterns import EventPatterns
+from pipeline.patterns import NamePatterns, QuotedNames
 
 HEADS = ["领导人会晤", "会晤", "峰会", "大会", "一般性辩论"]
 
 
-def finder() -> EventPatterns:
-    return EventPatterns("EVENT", HEADS, ["出席", "举行的"], ["，", "在", "和"], ["上", "在", "期间"], ["本次"],
+def finder() -> NamePatterns:
+    return NamePatterns("EVENT", HEADS, ["出席", "举行的"], ["，", "在", "和"], ["上", "在", "期间"], ["本次"],
                          "召开|举行", 30)
 
 
@@ -34,7 +34,7 @@ def test_longer_spans_replace_what_they_overlap():
     nlp = spacy.blank("zh")
     doc = nlp.make_doc("出席第二届中国国际进口博览会")
     doc.ents = [doc.char_span(2, 5, label="ORDINAL", alignment_mode="expand")]
-    doc = EventPatterns("EVENT", ["博览会"], ["出席"], [], [], [], "", 30)(doc)
+    doc = NamePatterns("EVENT", ["博览会"], ["出席"], [], [], [], "", 30)(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("第二届中国国际进口博览会", "EVENT")]
 
 
@@ -42,5 +42,11 @@ def test_event_pieces_are_joined_and_trailing_words_dropped():
     nlp = spacy.blank("zh")
     doc = nlp.make_doc("第二届进博会期间，各方")
     ents = [doc.char_span(0, 3, label="ORDINAL"), doc.char_span(3, 8, label="EVENT")]
-    repaired = EventPatterns("EVENT", [], [], [], [], [], "", 30, ["期间"]).repair(doc, ents)
+    repaired = NamePatterns("EVENT", [], [], [], [], [], "", 30, ["期间"]).repair(doc, ents)
     assert [(e.text, e.label_) for e in repaired] == [("第二届进博会", "EVENT")]
+
+
+def test_quoted_names_take_the_label_of_their_head_noun():
+    q = QuotedNames({"LAW": ["条约", "协定"], "INITIATIVE": ["行动"]}, ["《》", "“”"], 60)
+    text = "美国退出《中导条约》，推出“春苗行动”，读《论语》。"
+    assert [(text[a:b], label) for a, b, label in q.find(text)] == [("中导条约", "LAW"), ("春苗行动", "INITIATIVE")]
