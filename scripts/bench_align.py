@@ -1,11 +1,13 @@
 """Abstract alignment: fit the decoder on train documents, report dev and test, and time it.
 
-    python scripts/bench_align.py [--fit]
+    python scripts/bench_align.py [--fit] [--cv]
 
 Units come from the aligner's clause splitter and sections from the structure finder, as in
 `dipnlp run`; scoring projects them onto the gold units and sections (SPEC). With --fit, the
 view weights and decoder penalties are chosen by grid search on the train split and printed
-in config form; without it, the values of configs/default.cfg are used.
+in config form; without it, the values of configs/default.cfg are used. --cv compares the
+ways of cutting units (part_min_words 0, 3, 4) by leave-one-document-out over train and dev,
+fitting on the other documents each time: how the config's value was chosen.
 """
 
 from __future__ import annotations
@@ -76,19 +78,24 @@ def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
     return items
 
 
+def pairs(it: dict, chooser, baseline: bool = False) -> tuple[set, set]:
+    """Predicted and gold (unit, section) pairs of one document, in gold ids."""
+    chosen = chooser(it)
+    if baseline:
+        sections, ids = it["sections"], [[it["plain"][j]["id"] for j in js] for js in chosen]
+    else:
+        sections, cand_ids = merge_pieces(it["gold"]["text"], it["sections"], it["cands"], chosen)
+        ids = [list(dict.fromkeys(cand_ids[j] for j in js)) for js in chosen]
+    pred = {"abstract": {"units": it["units"]}, "sections": sections,
+            "alignment": [{"unit": u["id"], "sections": unit_ids} for u, unit_ids in zip(it["units"], ids)]}
+    gold = {(a["unit"], sid) for a in it["gold"]["alignment"] for sid in a["sections"]}
+    return project_alignment(pred, it["gold"]), gold
+
+
 def score(items: list[dict], chooser, baseline: bool = False) -> dict[str, float]:
     tally = Tally()
     for it in items:
-        chosen = chooser(it)
-        if baseline:
-            sections, ids = it["sections"], [[it["plain"][j]["id"] for j in js] for js in chosen]
-        else:
-            sections, cand_ids = merge_pieces(it["gold"]["text"], it["sections"], it["cands"], chosen)
-            ids = [list(dict.fromkeys(cand_ids[j] for j in js)) for js in chosen]
-        pred = {"abstract": {"units": it["units"]}, "sections": sections,
-                "alignment": [{"unit": u["id"], "sections": unit_ids} for u, unit_ids in zip(it["units"], ids)]}
-        gold_pairs = {(a["unit"], sid) for a in it["gold"]["alignment"] for sid in a["sections"]}
-        tally.add("align", project_alignment(pred, it["gold"]), gold_pairs)
+        tally.add("align", *pairs(it, chooser, baseline))
     return tally.score("align")
 
 
@@ -119,14 +126,31 @@ def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
     return best
 
 
+def cross_validate(base: AlignSettings, options: tuple[int, ...] = (0, 3, 4)) -> None:
+    for n in options:
+        settings = AlignSettings(**{**base.__dict__, "part_min_words": n})
+        aligner = AbstractAligner("aligner", settings)
+        docs = prepare(aligner, "train") + prepare(aligner, "dev")
+        tally = Tally()
+        for k, held_out in enumerate(docs):
+            fitted = fit(docs[:k] + docs[k + 1 :], settings)
+            tally.add("align", *pairs(held_out, ours(fitted)))
+        r = tally.score("align")
+        print(f"part_min_words {n}: leave-one-out P {r['p']:.3f} R {r['r']:.3f} F1 {r['f']:.3f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--cv", action="store_true", help="choose part_min_words by leave-one-out (slow)")
     ap.add_argument("--part-min-words", type=int, default=None, help="override the config's part_min_words")
     args = ap.parse_args()
     settings = settings_from_config()
     if args.part_min_words is not None:
         settings.part_min_words = args.part_min_words
+    if args.cv:
+        cross_validate(settings)
+        return
     start = time.perf_counter()
     aligner = AbstractAligner("aligner", settings)
     aligner.encoder  # noqa: B018  (load now, to time it)
