@@ -25,12 +25,12 @@ class _Lookup(dict):
     """Feature ids of one template, keyed by the characters that fill it, filled on first use
     (a small dict answers faster than pkuseg's table of 2.6 million feature strings)."""
 
-    def __init__(self, fti: dict[str, int], prefix: str) -> None:
+    def __init__(self, fti: dict[str, int], prefix: str, limit: int) -> None:
         super().__init__()
-        self.fti, self.prefix = fti, prefix
+        self.fti, self.prefix, self.limit = fti, prefix, limit
 
     def __missing__(self, key: str | tuple[str, str]) -> int:
-        if len(self) > _CACHE_LIMIT:
+        if len(self) > self.limit:
             self.clear()
         feat = self.prefix + (key if isinstance(key, str) else key[0] + "." + key[1])
         value = self[key] = self.fti.get(feat, -1)
@@ -40,8 +40,9 @@ class _Lookup(dict):
 class FastCut:
     """A drop-in for `pkuseg._cut` (one whitespace-free piece of text → its words)."""
 
-    def __init__(self, seg: Any) -> None:
+    def __init__(self, seg: Any, cache_limit: int = _CACHE_LIMIT) -> None:
         fe = seg.feature_extractor
+        self.cache_limit = cache_limit
         self.fti: dict[str, int] = fe.feature_to_idx
         self.unigram: set[str] = fe.unigram
         self.word_min, self.word_max = pkuseg_config.wordMin, pkuseg_config.wordMax
@@ -58,7 +59,7 @@ class FastCut:
         self.begins = np.array(["B" in seg.idx_to_tag[t] for t in range(n_tag)])
         # out-of-range windows are "" in pkuseg, which is a word of its dictionary or not
         self.edge_value = "" if "" in self.unigram else NO_WORD
-        self.maps = {p: _Lookup(self.fti, p) for p in
+        self.maps = {p: _Lookup(self.fti, p, cache_limit) for p in
                      ("c.", "c-1.", "c-1c.", "c1.", "cc1.", "c-2.", "c-2c-1.", "c2.", "w1.", "w-1.", "ww.l.", "ww.r.")}
         self._groups: dict[tuple[str, ...], tuple[tuple[str, int], ...]] = {}
         self._words: dict[tuple[tuple[str, ...], tuple[str, ...]], np.ndarray] = {}
@@ -100,6 +101,9 @@ class FastCut:
             keys = list(zip(ends, begins))
             cache = self._words
             missing = {key for key in keys if key not in cache}
+            if len(cache) + len(missing) > self.cache_limit:
+                cache.clear()
+                missing = set(keys)
             if missing:
                 self._add_word_scores(missing)
             rows = np.array([cache[key] for key in keys])
@@ -130,8 +134,6 @@ class FastCut:
         if ids:
             weighted = self.node_w[np.asarray(ids)] * np.asarray(counts, dtype=np.float64)[:, None]
             np.add.at(scores, np.asarray(slots), weighted)
-        if len(self._words) + len(keys) > _CACHE_LIMIT:
-            self._words.clear()
         self._words.update(zip(keys, scores.reshape(len(keys), 2, -1)))
 
     def _windows(self, translated: str, nodes: list[str]) -> tuple[list[tuple], list[tuple]]:
@@ -157,7 +159,7 @@ class FastCut:
             for v in values:
                 tally[v] = tally.get(v, 0) + 1
             found = tuple(tally.items())
-            if len(self._groups) > _CACHE_LIMIT:
+            if len(self._groups) > self.cache_limit:
                 self._groups.clear()
             self._groups[values] = found
         return found

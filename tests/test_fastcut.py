@@ -33,5 +33,12 @@ def test_the_fast_decoder_on_sighan_text(mixed, sighan_dir):
             assert fast(piece) == mixed._cut(piece)
 
 
+def test_full_caches_are_emptied_without_changing_the_output(mixed):
+    fast = FastCut(mixed, cache_limit=20)
+    texts = [t.replace(" ", "") for t in ODD] * 2
+    assert [fast(t) for t in texts] == [mixed._cut(t) for t in texts]
+    assert len(fast._words) <= 20 + max(len(t) + 1 for t in texts)
+
+
 def test_an_empty_text_has_no_words(mixed):
     assert FastCut(mixed)("") == []
