@@ -1,0 +1,82 @@
+"""Sentence themes on a corpus split: the classifier against the section-majority baseline.
+
+    python scripts/bench_themes.py [--model training/model-best] [--split test]
+
+The baseline gives every sentence the most common gold theme of its section (sections as the
+structure finder predicts them): it knows the gold labels of the section, so it is the score
+of "a section has one topic", not a system. Prints accuracy and macro-F1 of both, per
+speech, and the classifier's confusion matrix (rows gold, columns predicted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.align import candidate_sections  # noqa: E402
+from pipeline.corpus import load_doc, split_paths  # noqa: E402
+from pipeline.scoring import label_scores  # noqa: E402
+from pipeline.structure import find_sections  # noqa: E402
+
+
+def section_majority(gold: dict) -> list[str]:
+    """Each themed sentence's label under the baseline, in the gold's sentence order."""
+    sents = [s for s in gold["sentences"] if s.get("theme")]
+    sections = candidate_sections(find_sections(gold["text"]))
+    owner = [next((k for k, c in enumerate(sections) if c["start"] <= s["start"] < c["end"]), -1) for s in sents]
+    majority = {k: Counter(s["theme"] for s, o in zip(sents, owner) if o == k).most_common(1)[0][0]
+                for k in set(owner)}
+    return [majority[o] for o in owner]
+
+
+def classifier(nlp, gold: dict) -> list[str]:
+    from pipeline.analyse import analyse
+
+    doc = analyse(nlp, gold["text"], None)
+    found = {(s.start_char, s.end_char): s.label_ for s in doc.spans["themes"]}
+    return [found.get((s["start"], s["end"]), "OTHER") for s in gold["sentences"] if s.get("theme")]
+
+
+def summary(gold: list[str], pred: list[str]) -> str:
+    scores = label_scores(gold, pred)
+    return f"{scores['acc']:.3f} | {scores['macro_f']:.3f}"
+
+
+def main() -> None:
+    import spacy
+
+    import pipeline  # noqa: F401
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(ROOT / "training/model-best"))
+    ap.add_argument("--split", default="test")
+    args = ap.parse_args()
+    nlp = spacy.load(args.model, exclude=["aligner"])
+    all_gold, all_base, all_pred = [], [], []
+    print("| speech | baseline acc | macro-F1 | classifier acc | macro-F1 |")
+    print("| --- | --- | --- | --- | --- |")
+    for path in split_paths(ROOT / "corpus", args.split):
+        gold_doc = load_doc(path)
+        gold = [s["theme"] for s in gold_doc["sentences"] if s.get("theme")]
+        base, pred = section_majority(gold_doc), classifier(nlp, gold_doc)
+        all_gold += gold
+        all_base += base
+        all_pred += pred
+        print(f"| {gold_doc['id']} | {summary(gold, base)} | {summary(gold, pred)} |")
+    print(f"| all | {summary(all_gold, all_base)} | {summary(all_gold, all_pred)} |")
+    labels = sorted(set(all_gold) | set(all_pred))
+    print("\nconfusion (rows gold, columns predicted):\n")
+    print("| gold \\\\ predicted | " + " | ".join(labels) + " |")
+    print("| --- " * (len(labels) + 1) + "|")
+    pairs = Counter(zip(all_gold, all_pred))
+    for g in labels:
+        print(f"| {g} | " + " | ".join(str(pairs[g, p] or "") for p in labels) + " |")
+
+
+if __name__ == "__main__":
+    main()
