@@ -8,7 +8,6 @@ clean and leaves its offsets untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +82,6 @@ class SpeechTokenizer:
         words = [part for word in self.zh.pkuseg_seg.cut(text) for part in splits.get(word, (word,))]
         words, spaces = get_words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
-
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
-        for text in texts:
-            yield self(text)
 
     def initialize(self, get_examples=None, *, nlp=None, pkuseg_model: str | None = None,
                    pkuseg_user_dict: str | None = None) -> None:

@@ -1,6 +1,14 @@
 import numpy as np
 
-from pipeline.align import candidate_sections, csls, decode, expand_unstructured, merge_pieces, split_clauses
+from pipeline.align import (
+    candidate_sections,
+    coordination_parts,
+    csls,
+    decode,
+    expand_unstructured,
+    merge_pieces,
+    split_clauses,
+)
 
 
 def test_decode_monotone():
@@ -72,3 +80,13 @@ def test_an_unnumbered_body_is_regrouped_where_the_aligned_units_change():
         ("s4", "body", starts[5]), ("s5", "closing", starts[7])]
     assert [cand_ids[j] for j in (2, 3, 4, 5, 6, 7)] == ["s2", "s2", "s3", "s4", "s4", "s5"]
     assert all(a["end"] == b["start"] for a, b in zip(new, new[1:]))
+
+
+def test_units_are_cut_at_and_only_between_long_parts():
+    text = "For 2022 the priorities are the Beijing Winter Olympics and the 20th Party Congress of China."
+    parts = coordination_parts(text, 0, len(text), min_words=4)
+    assert [text[a:b] for a, b in parts] == ["For 2022 the priorities are the Beijing Winter Olympics",
+                                             "the 20th Party Congress of China."]
+    short = "Ties with China and Russia deepened in many fields."
+    assert coordination_parts(short, 0, len(short), min_words=4) == [(0, len(short))]
+    assert coordination_parts(text, 0, len(text), min_words=0) == [(0, len(text))]
