@@ -57,13 +57,13 @@ class NamePatterns:
         self.trim = tuple(trim_suffixes)
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of event names: each event noun back to the nearest opening word.
+        """Character spans of names: each head noun back to the nearest opening word.
 
         A strong opening (出席, 举行的) suffices; after a weak one (punctuation, 在) the text
-        after the noun must say where or when the event happened (上, 期间, 在…举行). The text
-        start and the previous event noun count as weak openings."""
+        after the noun must confirm it (for events: 上, 期间, 在…举行). The text start and the
+        previous head noun count as weak openings."""
         out = []
-        previous = 0  # the end of the last event noun: a name never runs across one
+        previous = 0  # the end of the last head noun: a name never runs across one
         for head_start, head_end in self._heads(text):
             lo = max(previous, head_start - self.max_length)
             previous = head_end
@@ -87,7 +87,7 @@ class NamePatterns:
         return out
 
     def _heads(self, text: str) -> list[tuple[int, int]]:
-        """Event nouns, those a few characters apart with no opening between them joined
+        """Head nouns, those a few characters apart with no opening between them joined
         (联合国大会一般性辩论 ends at 辩论, not at 大会)."""
         joined: list[list[int]] = []
         for m in self.heads.finditer(text):
