@@ -14,11 +14,19 @@ from pathlib import Path
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import filter_spans
 
 from .corpus import load_doc, split_paths
+
+
+def merge(doc: Doc, found: Iterable[tuple[int, int, str]]) -> list[Span]:
+    """The doc's entities with these character spans added; the longest span wins, a found one on a tie."""
+    spans = [doc.char_span(a, b, label=label, alignment_mode="expand") for a, b, label in found]
+    spans = [s for s in spans if s is not None]
+    # filter_spans keeps the longest; on equal length the earlier in the list, so the found ones first.
+    return sorted(filter_spans(spans + list(doc.ents)), key=lambda s: s.start)
 
 
 @Language.factory("entity_gazetteer", default_config={"labels": ["EVENT", "LAW", "INITIATIVE", "ORG"],
@@ -42,16 +50,9 @@ class Gazetteer:
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
     def __call__(self, doc: Doc) -> Doc:
-        if self._pattern is None:
-            return doc
-        found = []
-        for m in self._pattern.finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), label=self.names[m.group()], alignment_mode="expand")
-            if span is not None:
-                found.append(span)
-        if found:
-            # filter_spans keeps the longest; on equal length the earlier in the list, so known names first.
-            doc.ents = sorted(filter_spans(found + list(doc.ents)), key=lambda s: s.start)
+        if self._pattern is not None:
+            found = [(m.start(), m.end(), self.names[m.group()]) for m in self._pattern.finditer(doc.text)]
+            doc.ents = merge(doc, found)
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:

@@ -16,15 +16,8 @@ from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-
-def merge(doc: Doc, found: Iterable[tuple[int, int, str]]) -> list[Span]:
-    """The doc's entities with these character spans added; the longest span wins, a found one on a tie."""
-    spans = [doc.char_span(a, b, label=label, alignment_mode="expand") for a, b, label in found]
-    spans = [s for s in spans if s is not None]
-    # filter_spans keeps the longest; on equal length the earlier in the list, so the found ones first.
-    return sorted(filter_spans(spans + list(doc.ents)), key=lambda s: s.start)
+from .gazetteer import merge
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern:
