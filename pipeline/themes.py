@@ -1,13 +1,16 @@
-"""Sentence themes: a classifier over multilingual-e5 sentence vectors.
+"""Sentence themes: a classifier over multilingual-e5 sentence vectors and the sentence's words.
 
-Each sentence is represented by its e5 vector and the mean vector of its neighbours in the
-same paragraph (themes run in paragraphs), and a softmax regression over those features is
-fitted when the pipeline is initialised from the training corpus. Predictions go to
-`doc.spans["themes"]` with their probabilities, and `span._.theme` reads them back.
+Each sentence is represented by its e5 vector, the mean vector of its neighbours in the
+same paragraph (themes run in paragraphs) and which of the training vocabulary's words it
+contains (names and terms such as 疫苗, 非洲, 台湾 decide many themes outright). A softmax
+regression over those features is fitted when the pipeline is initialised from the
+training corpus. Predictions go to `doc.spans["themes"]` with their probabilities, and
+`span._.theme` reads them back.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -78,17 +81,17 @@ def doc_themes(doc: Doc) -> list[tuple[int, int, str | None, float | None]]:
     "theme_classifier",
     default_config={
         "model_name": "assets/e5-small", "max_length": 128, "batch_size": 64, "prefix": "query: ",
-        "device": "cpu", "context_weight": 1.0, "l2": 0.001, "epochs": 500, "learn_rate": 0.01,
-        "labels": list(THEMES),
+        "device": "cpu", "context_weight": 1.0, "word_min_count": 3, "l2": 0.001, "epochs": 500,
+        "learn_rate": 0.01, "labels": list(THEMES),
     },
 )
 def make_theme_classifier(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, prefix: str, device: str,
-    context_weight: float, l2: float, epochs: int, learn_rate: float, labels: list[str],
+    context_weight: float, word_min_count: int, l2: float, epochs: int, learn_rate: float, labels: list[str],
 ) -> ThemeClassifier:
     return ThemeClassifier(name, model_name=model_name, max_length=max_length, batch_size=batch_size,
-                           prefix=prefix, device=device, context_weight=context_weight, l2=l2, epochs=epochs,
-                           learn_rate=learn_rate, labels=labels)
+                           prefix=prefix, device=device, context_weight=context_weight,
+                           word_min_count=word_min_count, l2=l2, epochs=epochs, learn_rate=learn_rate, labels=labels)
 
 
 class ThemeClassifier:
@@ -99,6 +102,7 @@ class ThemeClassifier:
         self.b: np.ndarray | None = None
         self.mu: np.ndarray | None = None  # feature standardisation, fitted with the weights
         self.sd: np.ndarray | None = None
+        self.words: dict[str, int] = {}  # the word features: training words in >= word_min_count sentences
 
     @property
     def labels(self) -> list[str]:
@@ -109,12 +113,27 @@ class ThemeClassifier:
     def _encoder(self):
         return get_encoder(self.cfg["model_name"], "mean", self.cfg["device"])
 
-    def features(self, docs: list[Doc]) -> tuple[list[list[Span]], np.ndarray]:
-        """Per doc its sentences, and one feature row per sentence: [vector, context vector]."""
-        per_doc = [sentence_spans(doc) for doc in docs]
+    def build_words(self, per_doc: list[list[Span]]) -> None:
+        """The word features: words of two or more characters found in enough training sentences."""
+        counts = Counter(w for spans in per_doc for s in spans for w in set(_words(s)))
+        self.words = {w: i for i, w in enumerate(sorted(w for w, n in counts.items()
+                                                        if n >= max(1, self.cfg["word_min_count"])))}
+
+    def word_rows(self, per_doc: list[list[Span]]) -> np.ndarray:
+        rows = np.zeros((sum(map(len, per_doc)), len(self.words)), "f")
+        k = 0
+        for spans in per_doc:
+            for s in spans:
+                rows[k, [self.words[w] for w in set(_words(s)) if w in self.words]] = 1.0
+                k += 1
+        return rows
+
+    def features(self, docs: list[Doc], per_doc: list[list[Span]] | None = None) -> tuple[list[list[Span]], np.ndarray]:
+        """Per doc its sentences, and one feature row per sentence: [vector, context vector, words]."""
+        per_doc = per_doc if per_doc is not None else [sentence_spans(doc) for doc in docs]
         texts = [s.text for spans in per_doc for s in spans]
         c = self.cfg
-        dim = 2 * self._encoder().model.config.hidden_size
+        dim = 2 * self._encoder().model.config.hidden_size + len(self.words)
         if not texts:
             return per_doc, np.zeros((0, dim), "f")
         vecs = self._encoder().embed(texts, c["prefix"], c["max_length"], c["batch_size"])
@@ -135,7 +154,7 @@ class ThemeClassifier:
                 n = counts[p] - 1
                 ctx = (sums[p] - block[i]) / n if n else np.zeros_like(block[i])
                 rows.append(np.concatenate([block[i], c["context_weight"] * ctx]))
-        return per_doc, np.asarray(rows, dtype="f")
+        return per_doc, np.concatenate([np.asarray(rows, dtype="f"), self.word_rows(per_doc)], axis=1)
 
     # -- the spaCy component protocol
 
@@ -178,7 +197,10 @@ class ThemeClassifier:
             targets.append(gold)
         if not docs:
             raise ValueError(f"no training example carries sentence themes for the {self.name} component")
-        per_doc, X = self.features(docs)
+        per_doc = [sentence_spans(doc) for doc in docs]
+        if self.cfg.get("word_min_count", 0) > 0:
+            self.build_words(per_doc)
+        per_doc, X = self.features(docs, per_doc)
         y, keep = [], []
         index = {label: i for i, label in enumerate(self.labels)}
         k = 0
@@ -212,6 +234,7 @@ class ThemeClassifier:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "cfg.json", self.cfg)
+        srsly.write_json(path / "words.json", sorted(self.words, key=self.words.__getitem__))
         if self.W is not None:
             np.savez(path / "weights.npz", W=self.W, b=self.b, mu=self.mu, sd=self.sd)
 
@@ -219,10 +242,17 @@ class ThemeClassifier:
         path = Path(path)
         saved = srsly.read_json(path / "cfg.json")
         self.cfg["labels"] = saved["labels"]
+        if (path / "words.json").exists():
+            self.words = {w: i for i, w in enumerate(srsly.read_json(path / "words.json"))}
         if (path / "weights.npz").exists():
             data = np.load(path / "weights.npz")
             self.W, self.b, self.mu, self.sd = data["W"], data["b"], data["mu"], data["sd"]
         return self
+
+
+def _words(span: Span) -> list[str]:
+    """The span's words that can be features: two or more characters, not numbers."""
+    return [t.text for t in span if len(t.text) >= 2 and not t.is_space and not t.like_num]
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
