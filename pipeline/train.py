@@ -64,7 +64,7 @@ def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
     """Fine-tune pkuseg as the [segmenter] block says; reuse an earlier result with the same settings."""
     from rich.console import Console
 
-    from .corpus import split_paths
+    from .corpus import load_doc, split_paths
     from .segmenter import SegmenterSettings, train_segmenter
 
     paths = config.interpolate()["paths"]
@@ -73,7 +73,9 @@ def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
         init_model=str(seg_cfg["init_model"]),
         pd98=str(seg_cfg["pd98"]) if seg_cfg.get("pd98") else None,
         pd98_limit=int(seg_cfg.get("pd98_limit", 0)),
-        corpus_paths=tuple(str(p) for p in split_paths(paths["corpus"], corpus_split)) if corpus_split else (),
+        # only documents with gold words teach the segmenter, so only they key its cache
+        corpus_paths=tuple(str(p) for p in split_paths(paths["corpus"], corpus_split) if load_doc(p).get("words"))
+        if corpus_split else (),
         corpus_repeat=int(seg_cfg.get("corpus_repeat", 1)),
         iterations=int(seg_cfg.get("iterations", 3)),
     )
