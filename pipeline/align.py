@@ -17,6 +17,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .lexical import lexical_scores, load_index
 from .sentences import split_sentences
 from .structure import first_sentence, opens_section, paragraphs
 
@@ -196,9 +197,13 @@ def standardise(scores: np.ndarray) -> np.ndarray:
 
 
 def combine(views: dict[str, np.ndarray], s: AlignSettings) -> np.ndarray:
-    """Weighted views, CSLS-normalised, then standardised per unit."""
+    """Weighted encoder views, CSLS-normalised and standardised per unit; then the lexical view
+    (on its own scale, so standardised first) added with its weight."""
     sim = s.w_heading * views["heading"] + s.w_best * views["best"] + s.w_whole * views["whole"]
-    return standardise(csls(sim, s.csls_k))
+    scores = standardise(csls(sim, s.csls_k))
+    if s.w_lexical and "lexical" in views:
+        scores = standardise(scores + s.w_lexical * standardise(views["lexical"]))
+    return scores
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -286,6 +291,8 @@ class AlignSettings:
     multi_margin: float = 0.3
     split_min_paragraphs: int = 6
     part_min_words: int = 0
+    lexicon: str = ""
+    w_lexical: float = 0.0
 
 
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
@@ -293,7 +300,7 @@ def make_aligner(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, pooling: str,
     query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
-    split_min_paragraphs: int, part_min_words: int,
+    split_min_paragraphs: int, part_min_words: int, lexicon: str, w_lexical: float,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
@@ -306,6 +313,13 @@ class AbstractAligner:
         self.name = name
         self.settings = settings
         self._encoder = None
+        self._lexicon: dict[str, frozenset[str]] | None = None
+
+    @property
+    def lexicon(self) -> dict[str, frozenset[str]]:
+        if self._lexicon is None:
+            self._lexicon = load_index(self.settings.lexicon)
+        return self._lexicon
 
     @property
     def encoder(self):
@@ -360,7 +374,8 @@ class AbstractAligner:
 
     def views(self, text: str, abstract_text: str, units: list[dict[str, Any]],
               sections: list[dict[str, Any]]) -> dict[str, np.ndarray]:
-        """Cosines of each unit with each section's heading, best sentence and whole text.
+        """Cosines of each unit with each section's heading, best sentence and whole text, and
+        (with a lexicon) the share of the unit's dictionary terms found in the section.
 
         The whole section is the normalised mean of its sentence vectors: one encoder pass
         serves all three views (encoding sections separately cost a third more time and did
@@ -384,7 +399,11 @@ class AbstractAligner:
         best = np.stack([sim_sent[:, m].max(axis=1) for m in masks], axis=1)
         v_whole = np.stack([v_sent[m].mean(axis=0) for m in masks])
         v_whole /= np.linalg.norm(v_whole, axis=1, keepdims=True)
-        return {"heading": sim_sent[:, firsts], "best": best, "whole": q @ v_whole.T}
+        views = {"heading": sim_sent[:, firsts], "best": best, "whole": q @ v_whole.T}
+        if s.w_lexical and s.lexicon:
+            views["lexical"] = lexical_scores(unit_texts, [text[c["start"] : c["end"]] for c in sections],
+                                              self.lexicon)
+        return views
 
     def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config
         pass

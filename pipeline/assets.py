@@ -97,6 +97,19 @@ def default_dir() -> Path:
     return Path(os.environ.get("DIPNLP_ASSETS", "assets"))
 
 
+def find_asset(name: str | Path) -> Path | None:
+    """`name` as given (relative to the working directory), else under $DIPNLP_ASSETS when it
+    starts with `assets/`, as configs write it; None when neither exists."""
+    p = Path(name)
+    if p.exists():
+        return p
+    if p.parts[:1] == ("assets",) and "DIPNLP_ASSETS" in os.environ:
+        alt = Path(os.environ["DIPNLP_ASSETS"]).joinpath(*p.parts[1:])
+        if alt.exists():
+            return alt
+    return None
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .assets import AssetError
+from .assets import AssetError, find_asset
 
 
 def resolve_model(name: str) -> str:
     """A local folder (relative to the working directory or to $DIPNLP_ASSETS), else a hub name."""
+    found = find_asset(name)
+    if found is not None:
+        return str(found)
     p = Path(name)
-    if p.exists():
-        return str(p)
-    if p.parts and p.parts[0] == "assets" and "DIPNLP_ASSETS" in os.environ:
-        alt = Path(os.environ["DIPNLP_ASSETS"]).joinpath(*p.parts[1:])
-        if alt.exists():
-            return str(alt)
     if p.is_absolute() or p.parts[:1] == ("assets",):
         raise AssetError(f"{name}: the sentence encoder is missing; run `dipnlp assets` first")
     return name

@@ -1,13 +1,14 @@
 """Abstract alignment: fit the decoder on train documents, report dev and test, and time it.
 
-    python scripts/bench_align.py [--fit] [--cv]
+    python scripts/bench_align.py [--fit] [--cv SETTING=V1,V2,...]
 
 Units come from the aligner's clause splitter and sections from the structure finder, as in
 `dipnlp run`; scoring projects them onto the gold units and sections (SPEC). With --fit, the
 view weights and decoder penalties are chosen by grid search on the train split and printed
-in config form; without it, the values of configs/default.cfg are used. --cv compares the
-ways of cutting units (part_min_words 0, 3, 4) by leave-one-document-out over train and dev,
-fitting on the other documents each time: how the config's value was chosen.
+in config form; without it, the values of configs/default.cfg are used. --cv compares values
+of one setting (e.g. `w_lexical=0,0.25,0.5,1` or `part_min_words=0,3,4`) by 5-fold
+cross-validation over the train and dev documents, fitting the rest on the other folds each
+time: how the config's values of such settings were chosen.
 """
 
 from __future__ import annotations
@@ -126,34 +127,43 @@ def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
     return best
 
 
-def cross_validate(base: AlignSettings, options: tuple[int, ...] = (0, 3, 4)) -> None:
-    for n in options:
-        settings = AlignSettings(**{**base.__dict__, "part_min_words": n})
+def cross_validate(base: AlignSettings, name: str, values: list[str], folds: int = 5) -> None:
+    kind = type(getattr(base, name))
+    for value in values:
+        settings = AlignSettings(**{**base.__dict__, name: kind(value)})
         aligner = AbstractAligner("aligner", settings)
         docs = prepare(aligner, "train") + prepare(aligner, "dev")
         tally = Tally()
-        for k, held_out in enumerate(docs):
-            fitted = fit(docs[:k] + docs[k + 1 :], settings)
-            tally.add("align", *pairs(held_out, ours(fitted)))
+        for k in range(folds):
+            held_out = range(k, len(docs), folds)
+            fitted = fit([d for i, d in enumerate(docs) if i % folds != k], settings)
+            for i in held_out:
+                tally.add("align", *pairs(docs[i], ours(fitted)))
         r = tally.score("align")
-        print(f"part_min_words {n}: leave-one-out P {r['p']:.3f} R {r['r']:.3f} F1 {r['f']:.3f}", flush=True)
+        print(f"{name} {value}: {folds}-fold over {len(docs)} documents P {r['p']:.3f} R {r['r']:.3f} "
+              f"F1 {r['f']:.3f}", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fit", action="store_true")
-    ap.add_argument("--cv", action="store_true", help="choose part_min_words by leave-one-out (slow)")
+    ap.add_argument("--cv", metavar="SETTING=V1,V2", help="compare values of a setting by cross-validation (slow)")
     ap.add_argument("--part-min-words", type=int, default=None, help="override the config's part_min_words")
     args = ap.parse_args()
     settings = settings_from_config()
     if args.part_min_words is not None:
         settings.part_min_words = args.part_min_words
     if args.cv:
-        cross_validate(settings)
+        name, _, values = args.cv.partition("=")
+        if not hasattr(settings, name) or not values:
+            raise SystemExit(f"--cv {args.cv}: give an aligner setting and its values, e.g. w_lexical=0,0.5")
+        cross_validate(settings, name, values.split(","))
         return
     start = time.perf_counter()
     aligner = AbstractAligner("aligner", settings)
     aligner.encoder  # noqa: B018  (load now, to time it)
+    if settings.w_lexical:
+        aligner.lexicon  # noqa: B018
     load_s = time.perf_counter() - start
     data = {split: prepare(aligner, split) for split in ("train", "dev", "test")}
     if args.fit:
