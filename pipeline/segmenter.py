@@ -84,9 +84,16 @@ def train_segmenter(settings: SegmenterSettings, out_dir: str | Path, quiet: boo
     test_file.write_text("\n".join(held_out) + "\n", "utf8")
     start = time.perf_counter()
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        spacy_pkuseg.train(str(train_file), str(test_file), str(out_dir), train_iter=settings.iterations,
-                           init_model=settings.init_model)
+    # pkuseg shuffles each pass with the global `random`: seed it for a reproducible model, then
+    # give the caller's state back
+    state = random.getstate()
+    random.seed(settings.seed)
+    try:
+        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+            spacy_pkuseg.train(str(train_file), str(test_file), str(out_dir), train_iter=settings.iterations,
+                               init_model=settings.init_model)
+    finally:
+        random.setstate(state)
     train_file.unlink()
     test_file.unlink()
     return {"sentences": len(lines), "corpus_sentences": len(corpus), "iterations": settings.iterations,

@@ -1,5 +1,7 @@
 import json
+import random
 
+import numpy as np
 import spacy_pkuseg
 
 from pipeline.segmenter import SegmenterSettings, corpus_sentences, pd98_sentences, score_lines, train_segmenter
@@ -39,3 +41,16 @@ def test_fine_tuning_on_a_tiny_corpus_learns_its_convention(assets_dir, tmp_path
     assert info["sentences"] == 120
     after = spacy_pkuseg.pkuseg(str(tmp_path / "seg"), user_dict=None).cut("习近平主席出席会议。")
     assert before[0] == "习近平" and after[:2] == ["习", "近平"]
+
+
+def test_fine_tuning_is_reproducible_and_leaves_the_global_random_state(assets_dir, tmp_path):
+    pd = tmp_path / "pd.txt"
+    lines = ["中国/ns  同/p  东盟/nt  合作/vn  。/w", "习/nr  近平/nr  发表/v  讲话/n  。/w"] * 30
+    pd.write_text("\n".join(lines) + "\n", "utf8")
+    settings = SegmenterSettings(init_model=str(assets_dir / "pkuseg/mixed"), pd98=str(pd), iterations=1, seed=3)
+    state = random.getstate()
+    train_segmenter(settings, tmp_path / "a")
+    assert random.getstate() == state
+    train_segmenter(settings, tmp_path / "b")
+    a, b = np.load(tmp_path / "a/weights.npz"), np.load(tmp_path / "b/weights.npz")
+    assert np.array_equal(a["w"], b["w"])
