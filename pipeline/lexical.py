@@ -114,4 +114,3 @@ def lexical_scores(unit_texts: list[str], section_texts: list[str], index: dict[
         if total:
             out[i] /= total
     return out
-

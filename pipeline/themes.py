@@ -81,7 +81,7 @@ def doc_themes(doc: Doc) -> list[tuple[int, int, str | None, float | None]]:
     "theme_classifier",
     default_config={
         "model_name": "assets/e5-small", "max_length": 128, "batch_size": 64, "prefix": "query: ",
-        "device": "cpu", "context_weight": 1.0, "word_min_count": 3, "l2": 0.001, "epochs": 500,
+        "device": "cpu", "context_weight": 1.0, "word_min_count": 3, "l2": 0.01, "epochs": 500,
         "learn_rate": 0.01, "labels": list(THEMES),
     },
 )
