@@ -152,7 +152,7 @@ def squeeze_spaces(line: str) -> str:
     line = re.sub(f"(?<={near_cjk}) +", "", line)
     line = re.sub(f" +(?={near_cjk})", "", line)
     line = re.sub(r"(?<=[0-9.%]) +(?=%)", "", line)
-    line = re.sub(r"(?<=[-–/]) +(?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) +(?=[-–/])", "", line)
+    line = re.sub(r"(?<=[-–/+]) +(?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) +(?=[-–/+])", "", line)
     return re.sub(r" {2,}", " ", line)
 
 

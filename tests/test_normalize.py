@@ -44,6 +44,7 @@ def test_clean_text_is_left_as_it_is(doc):
 def test_spaces_from_the_pdf_are_removed_but_latin_words_keep_theirs():
     raw = "　　2021 年，中国同 APEC 成员合作，增长 8.1 % 。\n　　我们说：Belt and Road 很重要。\n　　第三段。"
     assert normalize(raw).text == "2021年，中国同APEC成员合作，增长8.1%。\n我们说：Belt and Road很重要。\n第三段。"
+    assert normalize("　　“16+ 1 合作”和“金砖 + ”模式。").text == "“16+1合作”和“金砖+”模式。"
 
 
 def test_encodings(tmp_path):
