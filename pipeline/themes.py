@@ -116,8 +116,8 @@ class ThemeClassifier:
     def build_words(self, per_doc: list[list[Span]]) -> None:
         """The word features: words of two or more characters found in enough training sentences."""
         counts = Counter(w for spans in per_doc for s in spans for w in set(_words(s)))
-        self.words = {w: i for i, w in enumerate(sorted(w for w, n in counts.items()
-                                                        if n >= max(1, self.cfg["word_min_count"])))}
+        min_count = self.cfg["word_min_count"]
+        self.words = {w: i for i, w in enumerate(sorted(w for w, n in counts.items() if n >= min_count))}
 
     def word_rows(self, per_doc: list[list[Span]]) -> np.ndarray:
         rows = np.zeros((sum(map(len, per_doc)), len(self.words)), "f")
@@ -198,7 +198,7 @@ class ThemeClassifier:
         if not docs:
             raise ValueError(f"no training example carries sentence themes for the {self.name} component")
         per_doc = [sentence_spans(doc) for doc in docs]
-        if self.cfg.get("word_min_count", 0) > 0:
+        if self.cfg["word_min_count"] > 0:
             self.build_words(per_doc)
         per_doc, X = self.features(docs, per_doc)
         y, keep = [], []

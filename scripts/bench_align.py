@@ -135,10 +135,9 @@ def cross_validate(base: AlignSettings, name: str, values: list[str], folds: int
         docs = prepare(aligner, "train") + prepare(aligner, "dev")
         tally = Tally()
         for k in range(folds):
-            held_out = range(k, len(docs), folds)
             fitted = fit([d for i, d in enumerate(docs) if i % folds != k], settings)
-            for i in held_out:
-                tally.add("align", *pairs(docs[i], ours(fitted)))
+            for held_out in docs[k::folds]:
+                tally.add("align", *pairs(held_out, ours(fitted)))
         r = tally.score("align")
         print(f"{name} {value}: {folds}-fold over {len(docs)} documents P {r['p']:.3f} R {r['r']:.3f} "
               f"F1 {r['f']:.3f}", flush=True)
