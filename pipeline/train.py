@@ -69,10 +69,18 @@ def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
 
     paths = config.interpolate()["paths"]
     corpus_split = seg_cfg.get("corpus_split")
+    console = Console(stderr=True)
+    standard_words = seg_cfg.get("standard_words")
+    if standard_words and not Path(str(standard_words)).exists():
+        # research-only data that a machine may lack: train on People's Daily as it is
+        console.print(f"[yellow]{standard_words}: no word list of the target standard here; "
+                      "People's Daily 1998 is used as it is segmented[/yellow]")
+        standard_words = None
     settings = SegmenterSettings(
         init_model=str(seg_cfg["init_model"]),
         pd98=str(seg_cfg["pd98"]) if seg_cfg.get("pd98") else None,
         pd98_limit=int(seg_cfg.get("pd98_limit", 0)),
+        standard_words=str(standard_words) if standard_words else None,
         # only documents with gold words teach the segmenter, so only they key its cache
         corpus_paths=tuple(str(p) for p in split_paths(paths["corpus"], corpus_split) if load_doc(p).get("words"))
         if corpus_split else (),
@@ -85,7 +93,6 @@ def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
     wanted = json.dumps(settings.__dict__, sort_keys=True)
     if (out_dir / "weights.npz").exists() and stamp.exists() and stamp.read_text() == wanted:
         return out_dir
-    console = Console(stderr=True)
     with console.status(f"fine-tuning the pkuseg segmenter ({settings.iterations} passes) …"):
         info = train_segmenter(settings, out_dir)
     stamp.write_text(wanted)

@@ -154,7 +154,7 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         c = f"{r['corpus_test']['f']:.3f}" if r["corpus_test"] else "—"
-        print(f"| {r['system']} | {r['pku']['p']:.3f} | {r['pku']['r']:.3f} | {r['pku']['f']:.3f} | "
+        print(f"| {r['system']} | {r['pku']['p']:.3f} | {r['pku']['r']:.3f} | {r['pku']['f']:.4f} | "
               f"{r['msr']['f']:.3f} | {c} | {r['chars_per_s']:,.0f} | {r['max_rss_mb']:.0f} |")
     if args.scaling:
         print("\n| system | processes | collection | seconds | chars/s |")

@@ -1,10 +1,19 @@
 import json
 import random
+from collections import Counter
 
 import numpy as np
 import spacy_pkuseg
 
-from pipeline.segmenter import SegmenterSettings, corpus_sentences, pd98_sentences, score_lines, train_segmenter
+from pipeline.segmenter import (
+    SegmenterSettings,
+    StandardConverter,
+    corpus_sentences,
+    pd98_sentences,
+    pd98_tagged,
+    score_lines,
+    train_segmenter,
+)
 
 from .conftest import CORPUS, SAMPLE_ID
 
@@ -13,6 +22,23 @@ def test_pd98_lines_lose_their_tags(tmp_path):
     f = tmp_path / "pd.txt"
     f.write_text("迈向/v  充满/v  希望/n  的/u  [中央/n  人民/n  广播/vn  电台/n]nt  江/nr  泽民/nr\n", "utf8")
     assert list(pd98_sentences(f)) == [["迈向", "充满", "希望", "的", "中央", "人民", "广播", "电台", "江", "泽民"]]
+
+
+def test_standard_converter_splits_and_joins_by_the_word_list(tmp_path):
+    f = tmp_path / "pd.txt"
+    f.write_text("把/p  书/n  放在/v  桌子/n  上/f  ，/w  通货/n  紧缩/v  取决于/v  卡尔波夫/nr  的/u  态度/n\n",
+                 "utf8")
+    listed = "把 书 放 在 桌子 上 ， 通货紧缩 紧缩 取决 于 取 决于 卡尔 波夫 的 态度".split()
+    convert = StandardConverter(listed, Counter({"取决": 5, "于": 900, "取": 20, "决于": 1, "通货": 3, "紧缩": 4}))
+    (pairs,) = pd98_tagged(f)
+    # 放在 and 取决于 are not listed: split (取决|于 has the more frequent parts); 通货 is not
+    # listed but 通货紧缩 is: joined; an unlisted name stays whole
+    assert convert(pairs) == "把 书 放 在 桌子 上 ， 通货紧缩 取决 于 卡尔波夫 的 态度".split()
+
+
+def test_standard_converter_keeps_what_no_listed_words_make():
+    convert = StandardConverter(["中国"], Counter())
+    assert convert([("中国", "ns"), ("外交部", "nt"), ("讲究", "v")]) == ["中国", "外交部", "讲究"]
 
 
 def test_corpus_words_per_sentence():
