@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,17 +24,50 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def load_tokenizer(path: str, local: bool) -> Callable[[list[str], int], dict[str, Any]]:
+    """A function from texts and a maximum length to padded model inputs.
+
+    A local folder's `tokenizer.json` is read with the `tokenizers` library itself: the same
+    fast tokenizer transformers wraps, without the second of imports its wrapper costs at
+    every start. Anything else goes through AutoTokenizer."""
+    import torch
+
+    if local and (Path(path) / "tokenizer.json").exists():
+        from tokenizers import Tokenizer
+
+        fast = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+        pad_token = "<pad>"
+        config = Path(path) / "tokenizer_config.json"
+        if config.exists():
+            pad_token = json.loads(config.read_text("utf8")).get("pad_token", pad_token)
+        pad_id = fast.token_to_id(pad_token)
+        fast.enable_padding(pad_id=pad_id if pad_id is not None else 0, pad_token=pad_token)
+
+        def tokenize(texts: list[str], max_length: int) -> dict[str, Any]:
+            fast.enable_truncation(max_length)
+            encs = fast.encode_batch(texts)
+            return {"input_ids": torch.tensor([e.ids for e in encs]),
+                    "attention_mask": torch.tensor([e.attention_mask for e in encs])}
+
+        return tokenize
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=local)
+    return lambda texts, max_length: dict(tok(texts, padding=True, truncation=True, max_length=max_length,
+                                              return_tensors="pt"))
+
+
 class Encoder:
     """Mean-pooled, L2-normalised sentence embeddings, computed in batches without gradients."""
 
     def __init__(self, model_name: str, max_length: int = 256, batch_size: int = 32,
                  pooling: str = "mean", device: str = "cpu") -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoModel
 
         path = resolve_model(model_name)
         local = Path(path).exists()
-        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=local)
+        self.tokenizer = load_tokenizer(path, local)
         self.model = AutoModel.from_pretrained(path, local_files_only=local, add_pooling_layer=False)
         self.device = torch.device(device if device != "cuda" or torch.cuda.is_available() else "cpu")
         self.model.to(self.device).eval()
@@ -56,8 +92,7 @@ class Encoder:
         with torch.inference_mode():
             for i in range(0, len(order), batch_size):
                 batch = [prefix + texts[j] for j in order[i : i + batch_size]]
-                enc = self.tokenizer(batch, padding=True, truncation=True, max_length=max_length,
-                                     return_tensors="pt").to(self.device)
+                enc = {k: v.to(self.device) for k, v in self.tokenizer(batch, max_length).items()}
                 hidden = self.model(**enc).last_hidden_state
                 if self.pooling == "cls":
                     vec = hidden[:, 0]

@@ -49,3 +49,17 @@ def test_translation_is_closer_than_an_unrelated_sentence(encoder):
     sims = (en @ zh.T).ravel()
     assert sims[0] > sims[1] + 0.05, sims
     assert np.allclose(np.linalg.norm(en, axis=1), 1.0, atol=1e-4)
+
+
+def test_the_direct_tokenizer_gives_what_transformers_gives(assets_dir):
+    """The encoder reads tokenizer.json with `tokenizers` itself; inputs must not change."""
+    from transformers import AutoTokenizer
+
+    from pipeline.encoder import load_tokenizer
+
+    texts = ["passage: " + s for s in SENTENCES] + ["query: " + "中国" * 300]
+    ours = load_tokenizer(str(assets_dir / "e5-small"), local=True)(texts, 64)
+    theirs = AutoTokenizer.from_pretrained(assets_dir / "e5-small", local_files_only=True)(
+        texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
+    for key in ("input_ids", "attention_mask"):
+        assert ours[key].tolist() == theirs[key].tolist()
