@@ -57,6 +57,9 @@ def load_tokenizer(path: str, local: bool) -> Callable[[list[str], int], dict[st
                                               return_tensors="pt"))
 
 
+CACHE_SIZE = 20_000  # embeddings of 384 floats: about 35 MB when full
+
+
 class Encoder:
     """Mean-pooled, L2-normalised sentence embeddings, computed in batches without gradients."""
 
@@ -76,22 +79,35 @@ class Encoder:
         if pooling not in ("mean", "cls"):
             raise ValueError(f"pooling must be 'mean' or 'cls', not {pooling!r}")
         self.pooling = pooling
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
 
     def embed(self, texts: list[str], prefix: str = "", max_length: int | None = None,
               batch_size: int | None = None) -> np.ndarray:
-        """Embeddings of `prefix + text`; length and batch size default to the encoder's own."""
-        import torch
+        """Embeddings of `prefix + text`; length and batch size default to the encoder's own.
 
+        Recent embeddings are kept (`CACHE_SIZE`): training evaluates the same dev sentences
+        every few hundred steps, and `dipnlp evaluate` repeats what a run computed."""
         max_length = max_length or self.max_length
-        batch_size = batch_size or self.batch_size
+        keys = [(prefix + t, max_length) for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if todo:
+            fresh = self._compute([text for text, _ in todo], max_length, batch_size or self.batch_size)
+            self._cache.update(zip(todo, fresh))
+            while len(self._cache) > CACHE_SIZE:
+                del self._cache[next(iter(self._cache))]
         if not texts:
             return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+    def _compute(self, texts: list[str], max_length: int, batch_size: int) -> np.ndarray:
+        import torch
+
         # Batches of similar lengths waste little on padding; the order is restored at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = []
         with torch.inference_mode():
             for i in range(0, len(order), batch_size):
-                batch = [prefix + texts[j] for j in order[i : i + batch_size]]
+                batch = [texts[j] for j in order[i : i + batch_size]]
                 enc = {k: v.to(self.device) for k, v in self.tokenizer(batch, max_length).items()}
                 hidden = self.model(**enc).last_hidden_state
                 if self.pooling == "cls":

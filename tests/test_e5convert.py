@@ -63,3 +63,13 @@ def test_the_direct_tokenizer_gives_what_transformers_gives(assets_dir):
         texts, padding=True, truncation=True, max_length=64, return_tensors="pt")
     for key in ("input_ids", "attention_mask"):
         assert ours[key].tolist() == theirs[key].tolist()
+
+
+def test_repeated_sentences_are_embedded_once(encoder, monkeypatch):
+    first = encoder.embed(SENTENCES[:3], "query: ")
+    calls = []
+    compute = encoder._compute
+    monkeypatch.setattr(encoder, "_compute", lambda texts, *a: calls.append(texts) or compute(texts, *a))
+    again = encoder.embed(SENTENCES[:3] + SENTENCES[:1] + SENTENCES[3:4], "query: ")
+    assert calls == [["query: " + SENTENCES[3]]]  # only the new sentence reaches the model
+    assert np.array_equal(again[:3], first) and np.array_equal(again[3], first[0])
