@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc as SpacyDoc
 from spacy.training import Example, offsets_to_biluo_tags
 from spacy.util import registry
 
@@ -26,13 +27,32 @@ _LOC_SUFFIX = re.compile(r"(洋|海|江|河|湖|山|岛|半岛|洲|峡|湾|高�
 _UNSEEN_IN_MSRA = re.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两几多余半%％年月日时分秒世纪]")
 
 
-def _make_doc(nlp: Language, text: str):
-    tok = nlp.tokenizer
-    return tok.tokenize_clean(text) if hasattr(tok, "tokenize_clean") else nlp.make_doc(text)
+class DocMaker:
+    """Predicted docs of clean text, each text segmented once per segmenter.
+
+    spaCy's initialisation asks a reader for its examples once per component and training
+    once per epoch; segmenting the same MSRA sentences and paragraphs every time cost minutes.
+    """
+
+    def __init__(self) -> None:
+        self._words: dict[tuple[int, str], tuple[list[str], list[bool]]] = {}
+
+    def __call__(self, nlp: Language, text: str) -> SpacyDoc:
+        tok = nlp.tokenizer
+        if not hasattr(tok, "tokenize_clean"):
+            return nlp.make_doc(text)
+        key = (id(tok.zh.pkuseg_seg), text)  # the segmenter is loaded at initialisation
+        if key in self._words:
+            words, spaces = self._words[key]
+            return SpacyDoc(nlp.vocab, words=words, spaces=spaces)
+        doc = tok.tokenize_clean(text)
+        self._words[key] = ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+        return doc
 
 
-def doc_examples(nlp: Language, doc: CorpusDoc) -> Iterator[Example]:
+def doc_examples(nlp: Language, doc: CorpusDoc, make_doc: DocMaker | None = None) -> Iterator[Example]:
     """One Example per paragraph, with entities and sentence themes where the gold has them."""
+    make_doc = make_doc or DocMaker()
     text = doc["text"]
     ents = doc.get("entities")
     sents = doc.get("sentences") or []
@@ -49,7 +69,7 @@ def doc_examples(nlp: Language, doc: CorpusDoc) -> Iterator[Example]:
             ]
         themes = [(s["start"] - start, s["end"] - start, s["theme"]) for s in sents
                   if start <= s["start"] < end and s.get("theme")]
-        predicted = _make_doc(nlp, para)
+        predicted = make_doc(nlp, para)
         if themes:
             annotations["spans"] = {THEMES_KEY: themes}
         else:
@@ -121,8 +141,9 @@ def msra_label(name: str, label: str) -> str:
     return MSRA_LABELS[label]
 
 
-def msra_example(nlp: Language, text: str, spans: list[tuple[int, int, str]]) -> Example:
-    doc = _make_doc(nlp, text)
+def msra_example(nlp: Language, text: str, spans: list[tuple[int, int, str]],
+                 make_doc: DocMaker | None = None) -> Example:
+    doc = (make_doc or DocMaker())(nlp, text)
     offsets = _aligned(doc, {"entities": [(s, e, msra_label(text[s:e], lab)) for s, e, lab in spans]})["entities"]
     tags = offsets_to_biluo_tags(doc, offsets)
     tags = ["-" if t == "O" and _UNSEEN_IN_MSRA.search(tok.text) else t for t, tok in zip(tags, doc)]
@@ -136,13 +157,15 @@ def create_corpus_reader(
 ) -> Callable[[Language], Iterable[Example]]:
     """Examples from the split's corpus documents, plus MSRA sentences when `msra_path` is set."""
 
+    make_doc = DocMaker()
+
     def read(nlp: Language) -> Iterator[Example]:
         examples: list[Example] = []
         for path in split_paths(corpus_dir, split):
-            examples.extend(doc_examples(nlp, load_doc(path)))
+            examples.extend(doc_examples(nlp, load_doc(path), make_doc))
         if msra_path:
             for text, spans in read_msra(msra_path, msra_limit):
-                examples.append(msra_example(nlp, text, spans))
+                examples.append(msra_example(nlp, text, spans, make_doc))
         if shuffle_seed:
             random.Random(shuffle_seed).shuffle(examples)
         yield from examples
