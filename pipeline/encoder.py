@@ -99,6 +99,9 @@ class Encoder:
             return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
         return np.stack([self._cache[k] for k in keys])
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def _compute(self, texts: list[str], max_length: int, batch_size: int) -> np.ndarray:
         import torch
 

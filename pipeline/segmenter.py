@@ -59,9 +59,10 @@ class StandardConverter:
         self.freq = freq
 
     @classmethod
-    def from_files(cls, word_list: str | Path, pd98: str | Path) -> StandardConverter:
+    def from_word_list(cls, word_list: str | Path, lines: list[list[tuple[str, str]]]) -> StandardConverter:
+        """The list's words, and word frequencies from the tagged lines it will convert."""
         vocab = (w.strip() for w in Path(word_list).read_text("utf8").splitlines())
-        return cls((w for w in vocab if w), Counter(w for words in pd98_sentences(pd98) for w in words))
+        return cls((w for w in vocab if w), Counter(w for pairs in lines for w, _ in pairs))
 
     def split(self, word: str) -> list[str]:
         """The word as the fewest listed parts (ties: the most frequent parts), or itself."""
@@ -139,12 +140,11 @@ def train_segmenter(settings: SegmenterSettings, out_dir: str | Path, quiet: boo
     out_dir.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
     if settings.pd98:
-        convert = (StandardConverter.from_files(settings.standard_words, settings.pd98)
+        tagged = list(pd98_tagged(settings.pd98))
+        convert = (StandardConverter.from_word_list(settings.standard_words, tagged)
                    if settings.standard_words else (lambda pairs: [w for w, _ in pairs]))
-        for i, pairs in enumerate(pd98_tagged(settings.pd98)):
-            if settings.pd98_limit and i >= settings.pd98_limit:
-                break
-            lines.append(" ".join(convert(pairs)))
+        kept = tagged[: settings.pd98_limit] if settings.pd98_limit else tagged
+        lines.extend(" ".join(convert(pairs)) for pairs in kept)
     corpus = [" ".join(w) for w in corpus_sentences(settings.corpus_paths)]
     lines.extend(corpus * settings.corpus_repeat)
     if not lines:

@@ -180,7 +180,7 @@ def main() -> None:
     sections = find_sections(sample["text"])
     units = clause_units(sample["abstract"]["text"])
     aligner.settings = settings
-    aligner.encoder._cache.clear()  # the dev split above embedded the sample already
+    aligner.encoder.clear_cache()  # the dev split above embedded the sample already
     start = time.perf_counter()
     aligner.align(sample["text"], sample["abstract"]["text"], units, sections)
     align_s = time.perf_counter() - start
