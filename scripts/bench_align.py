@@ -33,9 +33,7 @@ from pipeline.align import (  # noqa: E402
     combine,
     decode,
     expand_unstructured,
-    join_parts,
     merge_pieces,
-    unit_parts,
 )
 from pipeline.corpus import load_doc, split_paths  # noqa: E402
 from pipeline.evaluate import Tally, project_alignment  # noqa: E402
@@ -68,13 +66,13 @@ def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
         if not gold.get("alignment"):
             continue
         text, abstract = gold["text"], gold["abstract"]["text"]
-        units = clause_units(abstract)
+        s = aligner.settings
+        units = clause_units(abstract, s.part_min_words, s.part_at_commas)
         sections = find_sections(text)
-        cands = expand_unstructured(text, sections, aligner.settings.split_min_paragraphs)
+        cands = expand_unstructured(text, sections, s.split_min_paragraphs)
         plain = candidate_sections(sections)
-        parts, owner = unit_parts(abstract, units, aligner.settings.part_min_words)
         items.append({"gold": gold, "units": units, "sections": sections, "cands": cands, "plain": plain,
-                      "owner": owner, "views": aligner.views(text, abstract, parts, cands),
+                      "views": aligner.views(text, abstract, units, cands),
                       "plain_whole": whole_cosines(aligner, text, abstract, units, plain)})
     return items
 
@@ -102,9 +100,8 @@ def score(items: list[dict], chooser, baseline: bool = False) -> dict[str, float
 
 def ours(settings: AlignSettings):
     def choose(it: dict) -> list[list[int]]:
-        chosen = decode(combine(it["views"], settings), settings.back_penalty, settings.none_threshold,
-                        settings.multi_margin)
-        return join_parts(chosen, it["owner"], len(it["units"]))
+        return decode(combine(it["views"], settings), settings.back_penalty, settings.none_threshold,
+                      settings.multi_margin)
 
     return choose
 
@@ -130,7 +127,7 @@ def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
 def cross_validate(base: AlignSettings, name: str, values: list[str], folds: int = 5) -> None:
     kind = type(getattr(base, name))
     for value in values:
-        settings = AlignSettings(**{**base.__dict__, name: kind(value)})
+        settings = AlignSettings(**{**base.__dict__, name: value == "true" if kind is bool else kind(value)})
         aligner = AbstractAligner("aligner", settings)
         docs = prepare(aligner, "train") + prepare(aligner, "dev")
         tally = Tally()
@@ -178,7 +175,7 @@ def main() -> None:
               f"{o['p']:.3f} | {o['r']:.3f} | {o['f']:.3f} |")
     sample = load_doc(ROOT / "corpus/2021-wang-yi-review.json")
     sections = find_sections(sample["text"])
-    units = clause_units(sample["abstract"]["text"])
+    units = clause_units(sample["abstract"]["text"], settings.part_min_words, settings.part_at_commas)
     aligner.settings = settings
     aligner.encoder.clear_cache()  # the dev split above embedded the sample already
     start = time.perf_counter()

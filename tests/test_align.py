@@ -2,11 +2,13 @@ import numpy as np
 
 from pipeline.align import (
     candidate_sections,
+    clause_units,
     coordination_parts,
     csls,
     decode,
     expand_unstructured,
     merge_pieces,
+    position_view,
     split_clauses,
 )
 
@@ -51,6 +53,17 @@ def test_clause_splitting():
     ]
 
 
+def test_clause_units_are_cut_into_their_list_items():
+    text = ("Relations were steadied. "
+            "For 2024 it pledges summit diplomacy, Belt and Road cooperation and a firm line on Taiwan.")
+    units = clause_units(text, min_words=3, commas=True)
+    assert [u["id"] for u in units] == ["a0", "a1", "a2", "a3"]
+    assert [text[u["start"] : u["end"]] for u in units] == [
+        "Relations were steadied.", "For 2024 it pledges summit diplomacy", "Belt and Road cooperation",
+        "a firm line on Taiwan."]
+    assert len(clause_units(text)) == 2
+
+
 def test_candidate_sections_cut_a_parent_before_its_items():
     sections = [
         {"id": "s0", "kind": "preamble", "start": 0, "end": 10, "parent": None},
@@ -90,3 +103,25 @@ def test_units_are_cut_at_and_only_between_long_parts():
     short = "Ties with China and Russia deepened in many fields."
     assert coordination_parts(short, 0, len(short), min_words=4) == [(0, len(short))]
     assert coordination_parts(text, 0, len(text), min_words=0) == [(0, len(text))]
+
+
+def test_a_list_is_cut_at_commas_into_its_items():
+    text = "trade facilitation, green development and capacity building follow."
+    parts = coordination_parts(text, 0, len(text), min_words=2, commas=True)
+    assert [text[a:b] for a, b in parts] == ["trade facilitation", "green development", "capacity building follow."]
+    # without `commas` only the `and` cuts, and a part shorter than min_words joins its neighbour
+    assert [text[a:b] for a, b in coordination_parts(text, 0, len(text), min_words=2)] == [
+        "trade facilitation, green development", "capacity building follow."]
+    assert [text[a:b] for a, b in coordination_parts(text, 0, len(text), min_words=3, commas=True)] == [
+        "trade facilitation, green development", "capacity building follow."]
+    assert coordination_parts(text, 0, len(text), min_words=5, commas=True) == [(0, len(text))]
+
+
+def test_position_view_prefers_the_section_at_the_same_relative_place():
+    units = [{"start": 0, "end": 10}, {"start": 90, "end": 100}]
+    sections = [{"start": 0, "end": 500}, {"start": 500, "end": 1000}]
+    view = position_view(100, units, 1000, sections)
+    assert view.shape == (2, 2)
+    assert view[0, 0] > view[0, 1] and view[1, 1] > view[1, 0]
+    assert (view <= 0).all()
+    assert position_view(100, [], 1000, sections).shape == (0, 2)
