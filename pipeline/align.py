@@ -74,11 +74,11 @@ def _joins_a_name(text: str, start: int, end: int) -> bool:
 
 def coordination_parts(text: str, start: int, end: int, min_words: int, commas: bool = False
                        ) -> list[tuple[int, int]]:
-    """A unit cut at `and` (and, with `commas`, at commas) where both sides have at least
+    """A clause cut at `and` (and, with `commas`, at commas) where both sides have at least
     `min_words` words: "hosted the Olympics and the Party Congress" may summarise two
-    sections, and "trade facilitation, green development and capacity building" three, so
-    each part is aligned on its own and the unit gets the union. `min_words` 0 keeps the
-    unit whole."""
+    sections, and "stable major-power ties, a firm defence of sovereignty and better
+    protection of citizens abroad" three, so each part is aligned on its own. `min_words` 0
+    keeps the clause whole."""
     if min_words <= 0:
         return [(start, end)]
     parts: list[list[int]] = []
