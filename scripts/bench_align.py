@@ -6,7 +6,7 @@ Units come from the aligner's clause splitter and sections from the structure fi
 `dipnlp run`; scoring projects them onto the gold units and sections (SPEC). With --fit, the
 view weights and decoder penalties are chosen by grid search on the train split and printed
 in config form; without it, the values of configs/default.cfg are used. --cv compares values
-of one setting (e.g. `w_lexical=0,0.25,0.5,1` or `part_min_words=0,3,4`) by 5-fold
+of one setting (e.g. `w_lexical=0,0.5,1`, `part_min_words=0,3,4` or `part_at_commas=false,true`) by 5-fold
 cross-validation over the train and dev documents, fitting the rest on the other folds each
 time: how the config's values of such settings were chosen.
 """
