@@ -385,7 +385,8 @@ class AbstractAligner:
     def views(self, text: str, abstract_text: str, units: list[dict[str, Any]],
               sections: list[dict[str, Any]]) -> dict[str, np.ndarray]:
         """Cosines of each unit with each section's heading, best sentence and whole text, and
-        (with a lexicon) the share of the unit's dictionary terms found in the section.
+        (with a lexicon) the share of the unit's dictionary terms found in the section, and the
+        distance of their relative places (`position_view`).
 
         The whole section is the normalised mean of its sentence vectors: one encoder pass
         serves all three views (encoding sections separately cost a third more time and did
