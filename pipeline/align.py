@@ -303,6 +303,7 @@ class AlignSettings:
     lexicon: str = ""
     w_lexical: float = 0.0
     w_position: float = 0.0
+    w_clause: float = 0.0
 
 
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
@@ -311,7 +312,7 @@ def make_aligner(
     query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
     split_min_paragraphs: int, part_min_words: int, part_at_commas: bool, lexicon: str, w_lexical: float,
-    w_position: float,
+    w_position: float, w_clause: float,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
@@ -402,6 +403,8 @@ class AbstractAligner:
             owners.extend([j] * len(sents))
         enc = self.encoder
         q = enc.embed(unit_texts, s.query_prefix, s.max_length, s.batch_size)
+        if s.w_clause:
+            q = self._with_clause(q, abstract_text, units)
         v_sent = enc.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
         sim_sent = q @ v_sent.T
         owners_arr = np.array(owners)
@@ -416,6 +419,20 @@ class AbstractAligner:
             views["lexical"] = lexical_scores(unit_texts, [text[c["start"] : c["end"]] for c in sections],
                                               self.lexicon)
         return views
+
+    def _with_clause(self, q: np.ndarray, abstract_text: str, units: list[dict[str, Any]]) -> np.ndarray:
+        """Unit vectors mixed with their clause's (`w_clause`): a short part ("In the
+        neighbourhood", "took over the chairmanship") says too little on its own, and the
+        clause it stands in tells which section it comes from."""
+        s = self.settings
+        clauses = split_clauses(abstract_text)
+        if not clauses:
+            return q
+        owner = [max(range(len(clauses)), key=lambda i: min(u["end"], clauses[i][1]) - max(u["start"], clauses[i][0]))
+                 for u in units]
+        qc = self.encoder.embed([abstract_text[a:b] for a, b in clauses], s.query_prefix, s.max_length, s.batch_size)
+        mixed = (1 - s.w_clause) * q + s.w_clause * qc[owner]
+        return mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
 
     def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config
         pass

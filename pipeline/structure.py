@@ -88,6 +88,31 @@ def _is_topic_heading(p: Paragraph, following: Paragraph | None) -> bool:
             and not any(r.match(t) for r in (_SHI_ITEM, _VOCATIVE, _CONCLUSION, _OUTLOOK)))
 
 
+def _opens_points(p: Paragraph) -> bool:
+    """一是… or a whole-paragraph 第一，…: the first of the points a preceding paragraph announces."""
+    m_ord = _ORDINAL_HEAD.match(p.text)
+    return bool(_SHI_ITEM.match(p.text)) or bool(m_ord and m_ord[1] == "一" and not _is_heading_line(p))
+
+
+def parallel_runs(paras: list[Paragraph], min_run: int = 3, max_head: int = 40) -> set[int]:
+    """Paragraphs in runs of at least `min_run` that open alike (坚持对话协商，… 坚持共建共享，…;
+    中国将始终做…): unnumbered points, each a short headline sentence that the paragraph develops."""
+    def point(p: Paragraph) -> bool:
+        sents = split_sentences(p.text)
+        return len(sents) > 1 and sents[0][1] - sents[0][0] <= max_head
+
+    out: set[int] = set()
+    k = 0
+    while k < len(paras):
+        j = k + 1
+        while j < len(paras) and point(paras[k]) and point(paras[j]) and paras[j].text[:2] == paras[k].text[:2]:
+            j += 1
+        if j - k >= min_run:
+            out.update(range(k, j))
+        k = j
+    return out
+
+
 def find_sections(text: str) -> list[dict[str, Any]]:
     """Sections in the corpus format; top-level ones tile the text, items tile their parent's tail."""
     paras = paragraphs(text)
@@ -117,10 +142,25 @@ def find_sections(text: str) -> list[dict[str, Any]]:
     in_outlook = False
     after_body = False
     headlines = 0  # unnumbered headline paragraphs that opened body sections
+    parallel = parallel_runs(paras[:closing_at])
+    series = 0  # the next number of a run of announced 第一，… item paragraphs
+    after_items = False
     for k, p in enumerate(paras[:closing_at]):
         t = p.text
         m_ord, m_num = _ORDINAL_HEAD.match(t), _NUMBERED_HEAD.match(t)
-        m_item = _SHI_ITEM.match(t) or _BRACKET_ITEM.match(t)
+        m_item = _SHI_ITEM.match(t) or _BRACKET_ITEM.match(t) or k in parallel
+        was_item, after_items = after_items, False
+        if m_ord and chinese_number(m_ord[1]) in (1, series) and not _is_heading_line(p) and tops:
+            # 第一，… opening a whole paragraph, not a headline: the points a section announces.
+            series = chinese_number(m_ord[1]) + 1
+            items.append((k, len(tops) - 1))
+            after_items = True
+            continue
+        if was_item and scheme is None and not m_item and not in_outlook and not _CONCLUSION.match(t):
+            # In an unnumbered speech the paragraph after a run of points moves on to a new topic.
+            tops.append((k, "body"))
+            after_body = True
+            continue
         head = None
         if m_num and scheme in (None, "num") and chinese_number(m_num[1]) == expected:
             head = "num"
@@ -145,7 +185,7 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             tops.append((k, "outlook"))
             in_outlook = True
             continue
-        next_is_item = k + 1 < closing_at and bool(_SHI_ITEM.match(paras[k + 1].text))
+        next_is_item = k + 1 < closing_at and (_opens_points(paras[k + 1]) or (k + 1 in parallel and k not in parallel))
         if next_is_item and not m_item and not in_outlook and k > 1 and (not tops or tops[-1][0] < k - 1):
             # An announcement followed by 一是… items opens a section of its own.
             tops.append((k, "body"))
@@ -156,6 +196,7 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             continue
         if (m_item or (m_ord and (in_outlook or scheme != "ord"))) and tops:
             items.append((k, len(tops) - 1))
+            after_items = True
 
     if closing_at < n:
         tops.append((closing_at, "closing"))

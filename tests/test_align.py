@@ -1,6 +1,8 @@
 import numpy as np
 
 from pipeline.align import (
+    AbstractAligner,
+    AlignSettings,
     candidate_sections,
     clause_units,
     coordination_parts,
@@ -125,3 +127,30 @@ def test_position_view_prefers_the_section_at_the_same_relative_place():
     assert view[0, 0] > view[0, 1] and view[1, 1] > view[1, 0]
     assert (view <= 0).all()
     assert position_view(100, [], 1000, sections).shape == (0, 2)
+
+
+class BagOfWords:
+    """A stand-in encoder: unit-length counts of a few words."""
+
+    words = ("neighbourhood", "summitry", "japan", "africa")
+
+    def embed(self, texts, prefix="", max_length=None, batch_size=None):
+        v = np.array([[t.lower().count(w) for w in self.words] for t in texts], dtype=float) + 1e-3
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_w_clause_mixes_a_part_with_its_clause():
+    abstract = "In the neighbourhood, China pursued summitry and eased tensions with Japan. Africa received new support packages this year."
+    units = clause_units(abstract, min_words=2, commas=True)
+    assert abstract[units[0]["start"] : units[0]["end"]] == "In the neighbourhood"
+    aligner = AbstractAligner("aligner", AlignSettings(w_clause=0.5))
+    aligner._encoder = BagOfWords()
+    q = aligner._encoder.embed([abstract[u["start"] : u["end"]] for u in units])
+    mixed = aligner._with_clause(q, abstract, units)
+    assert np.allclose(np.linalg.norm(mixed, axis=1), 1)
+    summitry, japan, africa = 1, 2, 3
+    # the short part takes on its own clause's words, not the next sentence's
+    assert q[0, summitry] < 0.01 and mixed[0, summitry] > 0.1 and mixed[0, japan] > 0.1
+    assert mixed[0, africa] < 0.01
+    # a unit that is a whole clause is unchanged
+    assert np.allclose(mixed[-1], q[-1])

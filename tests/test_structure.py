@@ -68,3 +68,42 @@ def test_a_closing_paragraph_addressed_to_the_chair():
     text = "\n".join(["主席先生：", "我谨表示祝贺。", body, body, "主席先生，让我们携手前行，共创美好未来。", "谢谢。"])
     kinds = [(s["kind"], text[s["start"] : s["start"] + 5]) for s in find_sections(text)]
     assert kinds[-1] == ("closing", "主席先生，")
+
+
+def test_announced_whole_paragraph_points_are_items_of_the_announcing_paragraph():
+    dev = "各国应当加强协调，推动世界经济走上强劲增长之路。我们要拿出切实管用的办法。"
+    text = "\n".join([
+        "尊敬的各位来宾：", "很高兴来到这里。", "经济全球化是历史大势。" + dev,
+        "当前世界经济复苏乏力。我认为，症结主要在于三大矛盾。",
+        "第一，增长动能不足。" + dev, "第二，经济治理滞后。" + dev, "第三，发展失衡。" + dev,
+        "大家都关注中国经济的走势。" + dev, "女士们，先生们，朋友们！", "谢谢大家。",
+    ])
+    assert kinds(text) == [
+        ("preamble", None, "尊敬的各位来"), ("body", None, "经济全球化是"), ("body", None, "当前世界经济"),
+        ("item", "s2", "第一，增长动"), ("item", "s2", "第二，经济治"), ("item", "s2", "第三，发展失"),
+        ("body", None, "大家都关注中"), ("closing", None, "女士们，先生"),
+    ]
+
+
+def test_a_second_run_of_points_restarts_at_one():
+    dev = "我们将推出一批重大举措，确保已经宣布的措施尽快落地见效。"
+    text = "\n".join([
+        "各位来宾：", "第一，坚持开放合作。", dev, "第二，坚持共商共建。", dev,
+        "中国将采取以下举措。" + dev, "第一，放宽市场准入。" + dev, "第二，扩大进口。" + dev, "谢谢大家。",
+    ])
+    assert [(k, p) for k, p, _ in kinds(text)] == [
+        ("preamble", None), ("body", None), ("body", None), ("body", None), ("item", "s3"), ("item", "s3"),
+        ("closing", None),
+    ]
+
+
+def test_paragraphs_that_open_alike_are_points():
+    dev = "各国应当相互尊重，平等协商，坚决摒弃冷战思维。"
+    text = "\n".join([
+        "主席先生：", "很高兴出席会议。", "理念要变为现实，需要国际社会共同努力。",
+        "坚持对话协商，建设持久和平的世界。" + dev, "坚持共建共享，建设普遍安全的世界。" + dev,
+        "坚持合作共赢，建设共同繁荣的世界。" + dev, "谢谢。",
+    ])
+    assert [(k, p, t) for k, p, t in kinds(text)][2:5] == [
+        ("item", "s1", "坚持对话协商"), ("item", "s1", "坚持共建共享"), ("item", "s1", "坚持合作共赢"),
+    ]
