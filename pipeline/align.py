@@ -101,6 +101,12 @@ def coordination_parts(text: str, start: int, end: int, min_words: int, commas: 
     return [(a, b) for a, b in merged]
 
 
+def owners(spans: list[tuple[int, int]], units: list[dict[str, Any]]) -> list[int]:
+    """For each unit, the index of the span it overlaps most (its clause or sentence)."""
+    return [max(range(len(spans)), key=lambda i: min(u["end"], spans[i][1]) - max(u["start"], spans[i][0]))
+            for u in units] if spans else [0] * len(units)
+
+
 def clause_units(text: str, min_words: int = 0, commas: bool = False) -> list[dict[str, Any]]:
     """The abstract's clauses, each cut again into its coordination parts (`coordination_parts`),
     as corpus-format units a0, a1, … A part is the finest thing an abstract says of one
@@ -221,6 +227,8 @@ def combine(views: dict[str, np.ndarray], s: AlignSettings) -> np.ndarray:
         scores = standardise(scores + s.w_lexical * standardise(views["lexical"]))
     if s.w_position and "position" in views:
         scores = scores + s.w_position * views["position"]
+    if s.w_cue and "cue" in views:
+        scores = scores + s.w_cue * views["cue"]
     return scores
 
 
@@ -232,6 +240,39 @@ def position_view(abstract_len: int, units: list[dict[str, Any]], text_len: int,
     pu = np.array([(u["start"] + u["end"]) / 2 / max(abstract_len, 1) for u in units])
     ps = np.array([(c["start"] + c["end"]) / 2 / max(text_len, 1) for c in sections])
     return -np.abs(pu[:, None] - ps[None, :]) if len(pu) and len(ps) else np.zeros((len(pu), len(ps)))
+
+
+_CLOSES = re.compile(r"\b(?:closes|ends|concludes)\s+(?:with|by)\b", re.I)
+_SUMS_UP = re.compile(r"^(?:Overall|Taken together|Throughout|All in all|In sum|In short)\b|"
+                      r"\b(?:thus|overall)\s+(?:casts|presents|portrays|frames)\b")
+
+
+def cue_view(abstract_text: str, units: list[dict[str, Any]], sections: list[dict[str, Any]]) -> np.ndarray:
+    """What an abstract says of the speech's shape: +1 on the closing for a unit whose clause
+    says the speech "closes with" or "ends by"; −1 on every section for a unit of a sentence
+    that sums up the whole ("Overall, the speech casts …"), which summarises no one section."""
+    view = np.zeros((len(units), len(sections)))
+    if not units or not sections:
+        return view
+    closing = [j for j, c in enumerate(sections) if c.get("kind") == "closing"] or [len(sections) - 1]
+    clauses = split_clauses(abstract_text)
+    starts = [0] + [m.end() for m in _SENT_END.finditer(abstract_text)]
+    ends = [m.start() for m in _SENT_END.finditer(abstract_text)] + [len(abstract_text)]
+    sentences = list(zip(starts, ends))
+    for i, (c, t) in enumerate(zip(owners(clauses, units), owners(sentences, units))):
+        if _SUMS_UP.search(abstract_text[sentences[t][0] : sentences[t][1]]):
+            view[i] = -1.0
+        elif _CLOSES.search(abstract_text[clauses[c][0] : clauses[c][1]]):
+            view[i, closing] = 1.0
+    return view
+
+
+def mix_clauses(q: np.ndarray, q_clauses: np.ndarray, owner: list[int], w: float) -> np.ndarray:
+    """Unit vectors mixed with their clause's by weight `w`, renormalised: a short part ("In the
+    neighbourhood", "took over the chairmanship") says too little on its own, and the clause it
+    stands in tells which section it comes from."""
+    mixed = (1 - w) * q + w * q_clauses[owner]
+    return mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -304,6 +345,7 @@ class AlignSettings:
     w_lexical: float = 0.0
     w_position: float = 0.0
     w_clause: float = 0.0
+    w_cue: float = 0.0
 
 
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
@@ -312,7 +354,7 @@ def make_aligner(
     query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
     split_min_paragraphs: int, part_min_words: int, part_at_commas: bool, lexicon: str, w_lexical: float,
-    w_position: float, w_clause: float,
+    w_position: float, w_clause: float, w_cue: float,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
@@ -386,8 +428,9 @@ class AbstractAligner:
     def views(self, text: str, abstract_text: str, units: list[dict[str, Any]],
               sections: list[dict[str, Any]]) -> dict[str, np.ndarray]:
         """Cosines of each unit with each section's heading, best sentence and whole text, and
-        (with a lexicon) the share of the unit's dictionary terms found in the section, and the
-        distance of their relative places (`position_view`).
+        (with a lexicon) the share of the unit's dictionary terms found in the section, the
+        distance of their relative places (`position_view`) and the abstract's cues to the
+        speech's shape (`cue_view`).
 
         The whole section is the normalised mean of its sentence vectors: one encoder pass
         serves all three views (encoding sections separately cost a third more time and did
@@ -395,44 +438,33 @@ class AbstractAligner:
         s = self.settings
         unit_texts = [abstract_text[u["start"] : u["end"]] for u in units]
         sent_texts: list[str] = []
-        owners: list[int] = []
+        sent_section: list[int] = []
         for j, sec in enumerate(sections):
             body = text[sec["start"] : sec["end"]]
             sents = [body[a:b] for a, b in split_sentences(body)] or [body]
             sent_texts.extend(sents)
-            owners.extend([j] * len(sents))
+            sent_section.extend([j] * len(sents))
         enc = self.encoder
-        q = enc.embed(unit_texts, s.query_prefix, s.max_length, s.batch_size)
-        if s.w_clause:
-            q = self._with_clause(q, abstract_text, units)
+        clauses = split_clauses(abstract_text) if s.w_clause else []
+        q = enc.embed(unit_texts + [abstract_text[a:b] for a, b in clauses], s.query_prefix, s.max_length,
+                      s.batch_size)
+        if clauses:
+            q = mix_clauses(q[: len(units)], q[len(units) :], owners(clauses, units), s.w_clause)
         v_sent = enc.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
         sim_sent = q @ v_sent.T
-        owners_arr = np.array(owners)
+        owners_arr = np.array(sent_section)
         masks = [owners_arr == j for j in range(len(sections))]
         firsts = [int(np.argmax(m)) for m in masks]
         best = np.stack([sim_sent[:, m].max(axis=1) for m in masks], axis=1)
         v_whole = np.stack([v_sent[m].mean(axis=0) for m in masks])
         v_whole /= np.linalg.norm(v_whole, axis=1, keepdims=True)
         views = {"heading": sim_sent[:, firsts], "best": best, "whole": q @ v_whole.T,
-                 "position": position_view(len(abstract_text), units, len(text), sections)}
+                 "position": position_view(len(abstract_text), units, len(text), sections),
+                 "cue": cue_view(abstract_text, units, sections)}
         if s.w_lexical and s.lexicon:
             views["lexical"] = lexical_scores(unit_texts, [text[c["start"] : c["end"]] for c in sections],
                                               self.lexicon)
         return views
-
-    def _with_clause(self, q: np.ndarray, abstract_text: str, units: list[dict[str, Any]]) -> np.ndarray:
-        """Unit vectors mixed with their clause's (`w_clause`): a short part ("In the
-        neighbourhood", "took over the chairmanship") says too little on its own, and the
-        clause it stands in tells which section it comes from."""
-        s = self.settings
-        clauses = split_clauses(abstract_text)
-        if not clauses:
-            return q
-        owner = [max(range(len(clauses)), key=lambda i: min(u["end"], clauses[i][1]) - max(u["start"], clauses[i][0]))
-                 for u in units]
-        qc = self.encoder.embed([abstract_text[a:b] for a, b in clauses], s.query_prefix, s.max_length, s.batch_size)
-        mixed = (1 - s.w_clause) * q + s.w_clause * qc[owner]
-        return mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
 
     def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config
         pass

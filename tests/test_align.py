@@ -1,15 +1,16 @@
 import numpy as np
 
 from pipeline.align import (
-    AbstractAligner,
-    AlignSettings,
     candidate_sections,
     clause_units,
     coordination_parts,
     csls,
+    cue_view,
     decode,
     expand_unstructured,
     merge_pieces,
+    mix_clauses,
+    owners,
     position_view,
     split_clauses,
 )
@@ -129,24 +130,21 @@ def test_position_view_prefers_the_section_at_the_same_relative_place():
     assert position_view(100, [], 1000, sections).shape == (0, 2)
 
 
-class BagOfWords:
-    """A stand-in encoder: unit-length counts of a few words."""
-
+def bag_of_words(texts: list[str]) -> np.ndarray:
+    """A stand-in for the encoder: unit-length counts of a few words."""
     words = ("neighbourhood", "summitry", "japan", "africa")
-
-    def embed(self, texts, prefix="", max_length=None, batch_size=None):
-        v = np.array([[t.lower().count(w) for w in self.words] for t in texts], dtype=float) + 1e-3
-        return v / np.linalg.norm(v, axis=1, keepdims=True)
+    v = np.array([[t.lower().count(w) for w in words] for t in texts], dtype=float) + 1e-3
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_w_clause_mixes_a_part_with_its_clause():
-    abstract = "In the neighbourhood, China pursued summitry and eased tensions with Japan. Africa received new support packages this year."
+def test_a_part_is_mixed_with_its_clause():
+    abstract = ("In the neighbourhood, China pursued summitry and eased tensions with Japan. "
+                "Africa received new support packages this year.")
     units = clause_units(abstract, min_words=2, commas=True)
     assert abstract[units[0]["start"] : units[0]["end"]] == "In the neighbourhood"
-    aligner = AbstractAligner("aligner", AlignSettings(w_clause=0.5))
-    aligner._encoder = BagOfWords()
-    q = aligner._encoder.embed([abstract[u["start"] : u["end"]] for u in units])
-    mixed = aligner._with_clause(q, abstract, units)
+    clauses = split_clauses(abstract)
+    q = bag_of_words([abstract[u["start"] : u["end"]] for u in units])
+    mixed = mix_clauses(q, bag_of_words([abstract[a:b] for a, b in clauses]), owners(clauses, units), 0.5)
     assert np.allclose(np.linalg.norm(mixed, axis=1), 1)
     summitry, japan, africa = 1, 2, 3
     # the short part takes on its own clause's words, not the next sentence's
@@ -154,3 +152,19 @@ def test_w_clause_mixes_a_part_with_its_clause():
     assert mixed[0, africa] < 0.01
     # a unit that is a whole clause is unchanged
     assert np.allclose(mixed[-1], q[-1])
+
+
+def test_cue_view_marks_the_closing_and_the_summing_up():
+    abstract = ("The speech reviews the year in detail. It closes with a call to build a shared future "
+                "and a cleaner world. Overall, the text casts China as a steady partner of the region.")
+    units = clause_units(abstract, min_words=3)
+    texts = [abstract[u["start"] : u["end"]] for u in units]
+    assert texts[1].startswith("It closes") and texts[2] == "a cleaner world." and texts[3].startswith("Overall")
+    sections = [{"kind": "preamble"}, {"kind": "body"}, {"kind": "closing"}]
+    view = cue_view(abstract, units, sections)
+    assert (view[0] == 0).all()
+    # both parts of the closing clause point at the closing, the summing-up at no section
+    assert view[1].tolist() == view[2].tolist() == [0, 0, 1]
+    assert (view[3] < 0).all()
+    # without a closing section the last section stands in for it
+    assert cue_view(abstract, units, sections[:2])[1].tolist() == [0, 1]
