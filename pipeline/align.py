@@ -452,8 +452,8 @@ class AbstractAligner:
             q = mix_clauses(q[: len(units)], q[len(units) :], owners(clauses, units), s.w_clause)
         v_sent = enc.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
         sim_sent = q @ v_sent.T
-        owners_arr = np.array(sent_section)
-        masks = [owners_arr == j for j in range(len(sections))]
+        section_of = np.array(sent_section)
+        masks = [section_of == j for j in range(len(sections))]
         firsts = [int(np.argmax(m)) for m in masks]
         best = np.stack([sim_sent[:, m].max(axis=1) for m in masks], axis=1)
         v_whole = np.stack([v_sent[m].mean(axis=0) for m in masks])

@@ -187,7 +187,7 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             continue
         next_is_item = k + 1 < closing_at and (_opens_points(paras[k + 1]) or (k + 1 in parallel and k not in parallel))
         if next_is_item and not m_item and not in_outlook and k > 1 and (not tops or tops[-1][0] < k - 1):
-            # An announcement followed by 一是… items opens a section of its own.
+            # An announcement followed by points (一是…, 第一，…, or a parallel run) opens a section.
             tops.append((k, "body"))
             after_body = True
             continue
