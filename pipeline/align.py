@@ -28,12 +28,17 @@ _CLAUSE_CUT = re.compile(r"(?:;\s+|,\s+(?=(?:and|while|but|whereas|as well as|wh
 MIN_CLAUSE_WORDS = 5
 
 
+def english_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of an English abstract."""
+    starts = [0] + [m.end() for m in _SENT_END.finditer(text)]
+    ends = [m.start() for m in _SENT_END.finditer(text)] + [len(text)]
+    return list(zip(starts, ends))
+
+
 def split_clauses(text: str) -> list[tuple[int, int]]:
     """Clause-sized character spans: sentences, cut again at ; and at coordinations."""
     spans: list[tuple[int, int]] = []
-    starts = [0] + [m.end() for m in _SENT_END.finditer(text)]
-    ends = [m.start() for m in _SENT_END.finditer(text)] + [len(text)]
-    for s_start, s_end in zip(starts, ends):
+    for s_start, s_end in english_sentences(text):
         pieces = []
         pos = s_start
         for m in _CLAUSE_CUT.finditer(text, s_start, s_end):
@@ -255,10 +260,7 @@ def cue_view(abstract_text: str, units: list[dict[str, Any]], sections: list[dic
     if not units or not sections:
         return view
     closing = [j for j, c in enumerate(sections) if c.get("kind") == "closing"] or [len(sections) - 1]
-    clauses = split_clauses(abstract_text)
-    starts = [0] + [m.end() for m in _SENT_END.finditer(abstract_text)]
-    ends = [m.start() for m in _SENT_END.finditer(abstract_text)] + [len(abstract_text)]
-    sentences = list(zip(starts, ends))
+    clauses, sentences = split_clauses(abstract_text), english_sentences(abstract_text)
     for i, (c, t) in enumerate(zip(owners(clauses, units), owners(sentences, units))):
         if _SUMS_UP.search(abstract_text[sentences[t][0] : sentences[t][1]]):
             view[i] = -1.0
