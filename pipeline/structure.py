@@ -97,15 +97,13 @@ def _opens_points(p: Paragraph) -> bool:
 def parallel_runs(paras: list[Paragraph], min_run: int = 3, max_head: int = 40) -> set[int]:
     """Paragraphs in runs of at least `min_run` that open alike (坚持对话协商，… 坚持共建共享，…;
     中国将始终做…): unnumbered points, each a short headline sentence that the paragraph develops."""
-    def point(p: Paragraph) -> bool:
-        sents = split_sentences(p.text)
-        return len(sents) > 1 and sents[0][1] - sents[0][0] <= max_head
-
+    sentences = [split_sentences(p.text) for p in paras]
+    point = [len(ss) > 1 and ss[0][1] - ss[0][0] <= max_head for ss in sentences]
     out: set[int] = set()
     k = 0
     while k < len(paras):
         j = k + 1
-        while j < len(paras) and point(paras[k]) and point(paras[j]) and paras[j].text[:2] == paras[k].text[:2]:
+        while j < len(paras) and point[k] and point[j] and paras[j].text[:2] == paras[k].text[:2]:
             j += 1
         if j - k >= min_run:
             out.update(range(k, j))
