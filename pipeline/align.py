@@ -9,17 +9,22 @@ penalised backward jumps picks each unit's sections.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.training import Example
 
+from .adapter import AdapterSample, adapt, section_views, train_adapter
+from .corpus import load_doc, split_paths
 from .lexical import lexical_scores, load_index
+from .scoring import best_match
 from .sentences import split_sentences
-from .structure import first_sentence, opens_section, paragraphs
+from .structure import find_sections, first_sentence, opens_section, paragraphs
 
 # ----------------------------------------------------------------------------- clauses
 
@@ -348,6 +353,10 @@ class AlignSettings:
     w_position: float = 0.0
     w_clause: float = 0.0
     w_cue: float = 0.0
+    adapter_epochs: int = 0
+    adapter_l2: float = 0.01
+    adapter_temperature: float = 0.05
+    adapter_lr: float = 0.001
 
 
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
@@ -356,18 +365,23 @@ def make_aligner(
     query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
     split_min_paragraphs: int, part_min_words: int, part_at_commas: bool, lexicon: str, w_lexical: float,
-    w_position: float, w_clause: float, w_cue: float,
+    w_position: float, w_clause: float, w_cue: float, adapter_epochs: int, adapter_l2: float,
+    adapter_temperature: float, adapter_lr: float,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
     return AbstractAligner(name, AlignSettings(**settings))
 
 
 class AbstractAligner:
-    """Writes `doc._.abstract["units"]` and `doc._.alignment`; skips docs without an abstract."""
+    """Writes `doc._.abstract["units"]` and `doc._.alignment`; skips docs without an abstract.
+
+    `initialize` fits the unit-vector adapter (`pipeline.adapter`) on the gold alignments of
+    the corpus split the config names; it is saved with the pipeline."""
 
     def __init__(self, name: str, settings: AlignSettings) -> None:
         self.name = name
         self.settings = settings
+        self.adapter: np.ndarray | None = None
         self._encoder = None
         self._lexicon: dict[str, frozenset[str]] | None = None
 
@@ -436,9 +450,28 @@ class AbstractAligner:
 
         The whole section is the normalised mean of its sentence vectors: one encoder pass
         serves all three views (encoding sections separately cost a third more time and did
-        no better on dev, docs/BENCHMARKS.md)."""
+        no better on dev, docs/BENCHMARKS.md). A fitted adapter moves the unit vectors first."""
+        import torch
+
         s = self.settings
-        unit_texts = [abstract_text[u["start"] : u["end"]] for u in units]
+        q, v_sent, section_of = self.vectors(text, abstract_text, units, sections)
+        with torch.inference_mode():
+            heading, best, whole = (
+                x.numpy() for x in section_views(adapt(torch.from_numpy(q), self.adapter_tensor()),
+                                                 torch.from_numpy(v_sent), section_of, len(sections)))
+        views = {"heading": heading, "best": best, "whole": whole,
+                 "position": position_view(len(abstract_text), units, len(text), sections),
+                 "cue": cue_view(abstract_text, units, sections)}
+        if s.w_lexical and s.lexicon:
+            views["lexical"] = lexical_scores([abstract_text[u["start"] : u["end"]] for u in units],
+                                              [text[c["start"] : c["end"]] for c in sections], self.lexicon)
+        return views
+
+    def vectors(self, text: str, abstract_text: str, units: list[dict[str, Any]],
+                sections: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Unit vectors (mixed with their clause's, `mix_clauses`), the vectors of the sections'
+        sentences and each sentence's section index."""
+        s = self.settings
         sent_texts: list[str] = []
         sent_section: list[int] = []
         for j, sec in enumerate(sections):
@@ -446,30 +479,75 @@ class AbstractAligner:
             sents = [body[a:b] for a, b in split_sentences(body)] or [body]
             sent_texts.extend(sents)
             sent_section.extend([j] * len(sents))
-        enc = self.encoder
         clauses = split_clauses(abstract_text) if s.w_clause else []
-        q = enc.embed(unit_texts + [abstract_text[a:b] for a, b in clauses], s.query_prefix, s.max_length,
-                      s.batch_size)
+        q = self.encoder.embed([abstract_text[u["start"] : u["end"]] for u in units]
+                               + [abstract_text[a:b] for a, b in clauses], s.query_prefix, s.max_length, s.batch_size)
         if clauses:
             q = mix_clauses(q[: len(units)], q[len(units) :], owners(clauses, units), s.w_clause)
-        v_sent = enc.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
-        sim_sent = q @ v_sent.T
-        section_of = np.array(sent_section)
-        masks = [section_of == j for j in range(len(sections))]
-        firsts = [int(np.argmax(m)) for m in masks]
-        best = np.stack([sim_sent[:, m].max(axis=1) for m in masks], axis=1)
-        v_whole = np.stack([v_sent[m].mean(axis=0) for m in masks])
-        v_whole /= np.linalg.norm(v_whole, axis=1, keepdims=True)
-        views = {"heading": sim_sent[:, firsts], "best": best, "whole": q @ v_whole.T,
-                 "position": position_view(len(abstract_text), units, len(text), sections),
-                 "cue": cue_view(abstract_text, units, sections)}
-        if s.w_lexical and s.lexicon:
-            views["lexical"] = lexical_scores(unit_texts, [text[c["start"] : c["end"]] for c in sections],
-                                              self.lexicon)
-        return views
+        v_sent = self.encoder.embed(sent_texts, s.passage_prefix, s.max_length, s.batch_size)
+        return q.astype(np.float32), v_sent, np.array(sent_section)
 
-    def to_disk(self, path, exclude=tuple()) -> None:  # settings live in the config
-        pass
+    def adapter_tensor(self):
+        import torch
 
-    def from_disk(self, path, exclude=tuple()) -> AbstractAligner:
+        return None if self.adapter is None else torch.from_numpy(self.adapter)
+
+    def training_sample(self, gold: dict[str, Any]) -> AdapterSample:
+        """A gold document as the aligner sees it at run time (its clause units, the structure
+        finder's sections), with the pairs that project onto gold pairs as targets."""
+        s = self.settings
+        text, abstract_text = gold["text"], gold["abstract"]["text"]
+        units = clause_units(abstract_text, s.part_min_words, s.part_at_commas)
+        cands = expand_unstructured(text, find_sections(text), s.split_min_paragraphs)
+        q, v_sent, section_of = self.vectors(text, abstract_text, units, cands)
+        return AdapterSample(q, v_sent, section_of, pair_targets(units, cands, gold))
+
+    def fit_adapter(self, golds: Iterable[dict[str, Any]], progress: Callable[[Iterable], Iterable] = iter) -> int:
+        """Fit the adapter on the gold documents with an alignment; returns how many there were."""
+        s = self.settings
+        samples = [self.training_sample(g) for g in progress([g for g in golds if g.get("alignment")])]
+        self.adapter = train_adapter(samples, (s.w_heading, s.w_best, s.w_whole), s.adapter_epochs, s.adapter_l2,
+                                     s.adapter_temperature, s.adapter_lr)
+        return len(samples)
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
+                   corpus_dir: str | None = None, split: str = "train") -> None:
+        """Fit the adapter on the split's gold alignments (the training data, never dev or test)."""
+        self.adapter = None
+        if not corpus_dir or self.settings.adapter_epochs <= 0:
+            return
+        from rich.progress import track
+
+        golds = [load_doc(p) for p in split_paths(corpus_dir, split)]
+        self.fit_adapter(golds, lambda xs: track(xs, description="aligner: embedding the training speeches",
+                                                 transient=True))
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        """The adapter, if one was fitted; the settings live in the config."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.adapter is not None:
+            np.save(path / "adapter.npy", self.adapter)
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> AbstractAligner:
+        file = Path(path) / "adapter.npy"
+        self.adapter = np.load(file) if file.exists() else None
         return self
+
+
+def pair_targets(units: list[dict[str, Any]], sections: list[dict[str, Any]], gold: dict[str, Any]) -> np.ndarray:
+    """Units × sections, 1 where the pair projects onto a gold pair the way evaluation projects
+    predictions (each span onto the gold span it overlaps most)."""
+    gold_units = gold["abstract"]["units"]
+    aligned = {a["unit"]: set(a["sections"]) for a in gold.get("alignment") or []}
+    gold_secs = candidate_sections(gold["sections"])
+    sec_ids = [best_match((c["start"], c["end"]), [(g["start"], g["end"]) for g in gold_secs]) for c in sections]
+    targets = np.zeros((len(units), len(sections)), dtype=np.float32)
+    for i, u in enumerate(units):
+        k = best_match((u["start"], u["end"]), [(g["start"], g["end"]) for g in gold_units])
+        if k is None:
+            continue
+        wanted = aligned.get(gold_units[k]["id"], set())
+        for j, g in enumerate(sec_ids):
+            targets[i, j] = g is not None and gold_secs[g]["id"] in wanted
+    return targets

@@ -12,7 +12,7 @@ from spacy.language import Language
 from .align import candidate_sections
 from .analyse import analyse, doc_to_record
 from .corpus import Doc
-from .scoring import label_scores, prf
+from .scoring import best_match, label_scores, prf
 
 
 class Tally:
@@ -32,19 +32,6 @@ class Tally:
         return prf(self.tp[key], self.pred[key], self.gold[key])
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def _best_match(span: tuple[int, int], candidates: list[tuple[int, int]]) -> int | None:
-    best, best_ov = None, 0
-    for i, c in enumerate(candidates):
-        ov = _overlap(span, c)
-        if ov > best_ov:
-            best, best_ov = i, ov
-    return best
-
-
 def project_alignment(pred: dict[str, Any], gold: dict[str, Any]) -> set[tuple[str, str]]:
     """Predicted (unit, section) pairs in gold ids: units and sections matched by character overlap."""
     pred_units = {u["id"]: (u["start"], u["end"]) for u in (pred.get("abstract") or {}).get("units", [])}
@@ -55,13 +42,13 @@ def project_alignment(pred: dict[str, Any], gold: dict[str, Any]) -> set[tuple[s
     for a in pred.get("alignment") or []:
         if a["unit"] not in pred_units:
             continue
-        gu = _best_match(pred_units[a["unit"]], [span for _, span in gold_units])
+        gu = best_match(pred_units[a["unit"]], [span for _, span in gold_units])
         if gu is None:
             continue
         for sid in a["sections"]:
             if sid not in pred_secs:
                 continue
-            gs = _best_match(pred_secs[sid], [span for _, span in gold_secs])
+            gs = best_match(pred_secs[sid], [span for _, span in gold_secs])
             if gs is not None:
                 pairs.add((gold_units[gu][0], gold_secs[gs][0]))
     return pairs
@@ -85,7 +72,7 @@ def score_records(pairs: Iterable[tuple[dict[str, Any], Doc]]) -> dict[str, Any]
             for s in gold["sentences"]:
                 if s.get("theme"):
                     present.add("themes")
-                    i = _best_match((s["start"], s["end"]), pred_spans)
+                    i = best_match((s["start"], s["end"]), pred_spans)
                     theme_gold.append(s["theme"])
                     theme_pred.append(pred["sentences"][i]["theme"] if i is not None else None)
         if gold.get("sections"):

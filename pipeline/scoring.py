@@ -1,4 +1,4 @@
-"""Precision, recall and F1 from counts."""
+"""Precision, recall and F1 from counts, and the overlap matching that maps predictions onto gold."""
 
 from __future__ import annotations
 
@@ -21,3 +21,13 @@ def label_scores(gold: list[str], pred: list[str | None]) -> dict:
         "macro_f": sum(v["f"] for v in per_label.values()) / len(per_label),
         "per_label": per_label,
     }
+
+
+def best_match(span: tuple[int, int], candidates: list[tuple[int, int]]) -> int | None:
+    """The index of the candidate span that overlaps `span` most (None if none overlaps)."""
+    best, best_ov = None, 0
+    for i, (start, end) in enumerate(candidates):
+        ov = min(span[1], end) - max(span[0], start)
+        if ov > best_ov:
+            best, best_ov = i, ov
+    return best

@@ -3,12 +3,15 @@
     python scripts/bench_align.py [--fit] [--cv SETTING=V1,V2,...]
 
 Units come from the aligner's clause splitter and sections from the structure finder, as in
-`dipnlp run`; scoring projects them onto the gold units and sections (SPEC). With --fit, the
-view weights and decoder penalties are chosen by grid search on the train split and printed
-in config form; without it, the values of configs/default.cfg are used. --cv compares values
-of one setting (e.g. `w_lexical=0,0.5,1`, `part_min_words=0,3,4` or `part_at_commas=false,true`) by 5-fold
-cross-validation over the train and dev documents, fitting the rest on the other folds each
-time: how the config's values of such settings were chosen.
+`dipnlp run`; scoring projects them onto the gold units and sections (SPEC). As in training,
+the unit-vector adapter is fitted on the train documents (`adapter_epochs` 0: none).
+
+With --fit, the view weights and decoder penalties are chosen by grid search on the train
+split, with views from adapters fitted on the other folds of train (`crossfit`), and printed;
+without it, the values of configs/default.cfg are used. --cv compares values of one setting
+(e.g. `w_lexical=0,0.5,1`, `part_min_words=0,3,4` or `part_at_commas=false,true`) by 5-fold
+cross-validation over the train and dev documents, fitting the adapter and the rest on the
+other folds each time: how the config's values of such settings were chosen.
 """
 
 from __future__ import annotations
@@ -56,15 +59,17 @@ def whole_cosines(aligner: AbstractAligner, text: str, abstract: str, units: lis
     return q @ v.T
 
 
-def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
+def gold_docs(split: str) -> list[dict]:
+    """The split's gold documents that have an alignment."""
+    return [d for d in (load_doc(p) for p in split_paths(ROOT / "corpus", split)) if d.get("alignment")]
+
+
+def prepare(aligner: AbstractAligner, golds: list[dict], baseline: bool = False) -> list[dict]:
     """Per gold document: units, predicted sections, candidates (unnumbered bodies cut into
-    paragraphs, as the component does) and the views of both the candidates and the plain
-    sections (for the baseline)."""
+    paragraphs, as the component does), their views and, for the baseline, the raw cosines
+    with the plain sections."""
     items = []
-    for path in split_paths(ROOT / "corpus", split):
-        gold = load_doc(path)
-        if not gold.get("alignment"):
-            continue
+    for gold in golds:
         text, abstract = gold["text"], gold["abstract"]["text"]
         s = aligner.settings
         units = clause_units(abstract, s.part_min_words, s.part_at_commas)
@@ -72,8 +77,9 @@ def prepare(aligner: AbstractAligner, split: str) -> list[dict]:
         cands = expand_unstructured(text, sections, s.split_min_paragraphs)
         plain = candidate_sections(sections)
         items.append({"gold": gold, "units": units, "sections": sections, "cands": cands, "plain": plain,
-                      "views": aligner.views(text, abstract, units, cands),
-                      "plain_whole": whole_cosines(aligner, text, abstract, units, plain)})
+                      "views": aligner.views(text, abstract, units, cands)})
+        if baseline:
+            items[-1]["plain_whole"] = whole_cosines(aligner, text, abstract, units, plain)
     return items
 
 
@@ -124,19 +130,34 @@ def fit(items: list[dict], base: AlignSettings) -> AlignSettings:
     return best
 
 
+def crossfit(aligner: AbstractAligner, golds: list[dict], folds: int = 5) -> list[dict]:
+    """Items whose views come from an adapter fitted on the other folds, so that weights fitted
+    on them meet the adapter as a new speech does; without an adapter, `prepare`."""
+    if aligner.settings.adapter_epochs <= 0:
+        return prepare(aligner, golds)
+    items: list[dict] = [{} for _ in golds]
+    for k in range(folds):
+        aligner.fit_adapter([g for i, g in enumerate(golds) if i % folds != k])
+        for i, item in zip(range(k, len(golds), folds), prepare(aligner, golds[k::folds])):
+            items[i] = item
+    return items
+
+
 def cross_validate(base: AlignSettings, name: str, values: list[str], folds: int = 5) -> None:
     kind = type(getattr(base, name))
+    golds = gold_docs("train") + gold_docs("dev")
     for value in values:
         settings = AlignSettings(**{**base.__dict__, name: value == "true" if kind is bool else kind(value)})
         aligner = AbstractAligner("aligner", settings)
-        docs = prepare(aligner, "train") + prepare(aligner, "dev")
         tally = Tally()
         for k in range(folds):
-            fitted = fit([d for i, d in enumerate(docs) if i % folds != k], settings)
-            for held_out in docs[k::folds]:
+            train = [d for i, d in enumerate(golds) if i % folds != k]
+            fitted = fit(crossfit(aligner, train), settings)
+            aligner.fit_adapter(train)
+            for held_out in prepare(aligner, golds[k::folds]):
                 tally.add("align", *pairs(held_out, ours(fitted)))
         r = tally.score("align")
-        print(f"{name} {value}: {folds}-fold over {len(docs)} documents P {r['p']:.3f} R {r['r']:.3f} "
+        print(f"{name} {value}: {folds}-fold over {len(golds)} documents P {r['p']:.3f} R {r['r']:.3f} "
               f"F1 {r['f']:.3f}", flush=True)
 
 
@@ -161,12 +182,18 @@ def main() -> None:
     if settings.w_lexical:
         aligner.lexicon  # noqa: B018
     load_s = time.perf_counter() - start
-    data = {split: prepare(aligner, split) for split in ("train", "dev", "test")}
     if args.fit:
-        settings = fit(data["train"], settings)
+        settings = fit(crossfit(aligner, gold_docs("train")), settings)
+        aligner.settings = settings
         print("fitted on train:", {k: getattr(settings, k) for k in
                                    ("w_heading", "w_best", "w_whole", "csls_k", "back_penalty", "none_threshold",
                                     "multi_margin")})
+    start = time.perf_counter()
+    n_fit = aligner.fit_adapter(gold_docs("train"))
+    if aligner.adapter is not None:
+        print(f"adapter fitted on {n_fit} train documents in {time.perf_counter() - start:.0f} s "
+              "(the train row below is scored with it, so in-sample)")
+    data = {split: prepare(aligner, gold_docs(split), baseline=True) for split in ("train", "dev", "test")}
     print("| split | documents | baseline P | R | F1 | dipnlp P | R | F1 |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for split, items in data.items():

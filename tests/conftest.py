@@ -42,7 +42,7 @@ def tiny_model(assets_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     out = tmp_path_factory.mktemp("tiny")
     cmd = [sys.executable, "-m", "pipeline", "train", str(ROOT / "configs/default.cfg"), "--output", str(out),
            "--paths.msra_limit", "50", "--segmenter.train", "false", "--training.max_steps", "6",
-           "--training.eval_frequency", "3",
+           "--training.eval_frequency", "3", "--initialize.components.aligner.split", "dev",
            "--paths.pkuseg_base", str(assets_dir / "pkuseg/mixed"), "--paths.msra_train",
            str(assets_dir / "msra/msra_train.txt"), "--paths.encoder", str(assets_dir / "e5-small"),
            "--paths.corpus", str(CORPUS), "--paths.user_dict", str(CORPUS / "lexicon/user_dict.txt")]

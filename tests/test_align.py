@@ -11,6 +11,7 @@ from pipeline.align import (
     merge_pieces,
     mix_clauses,
     owners,
+    pair_targets,
     position_view,
     split_clauses,
 )
@@ -168,3 +169,13 @@ def test_cue_view_marks_the_closing_and_the_summing_up():
     assert (view[3] < 0).all()
     # without a closing section the last section stands in for it
     assert cue_view(abstract, units, sections[:2])[1].tolist() == [0, 1]
+
+
+def test_pair_targets_project_units_and_sections_onto_gold_as_evaluation_does():
+    gold = {"abstract": {"units": [{"id": "a0", "start": 0, "end": 10}, {"id": "a1", "start": 10, "end": 20}]},
+            "sections": [{"id": "s0", "kind": "preamble", "start": 0, "end": 50, "parent": None},
+                         {"id": "s1", "kind": "body", "start": 50, "end": 100, "parent": None}],
+            "alignment": [{"unit": "a0", "sections": ["s1"]}, {"unit": "a1", "sections": []}]}
+    units = [{"id": f"a{i}", "start": a, "end": b} for i, (a, b) in enumerate([(0, 4), (4, 12), (12, 20)])]
+    sections = [{"start": 0, "end": 40}, {"start": 40, "end": 70}, {"start": 70, "end": 100}]
+    assert pair_targets(units, sections, gold).tolist() == [[0, 1, 1], [0, 1, 1], [0, 0, 0]]

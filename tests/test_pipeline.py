@@ -75,10 +75,12 @@ def test_segment_writes_sighan_format(tiny_model):
 
 def test_the_trained_pipeline_loads_with_spacy_in_a_fresh_process(tiny_model):
     code = (f"import spacy; nlp = spacy.load({str(tiny_model)!r}); doc = nlp('各位朋友：\\n中国同东盟加强合作。');"
-            "print(nlp.pipe_names, [s._.theme for s in doc.sents][:1], doc._.sections[0]['kind'])")
+            "print(nlp.pipe_names, [s._.theme for s in doc.sents][:1], doc._.sections[0]['kind'],"
+            "'adapter', nlp.get_pipe('aligner').adapter.shape)")
     proc = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "themes" in proc.stdout and "aligner" in proc.stdout and "preamble" in proc.stdout
+    assert "adapter (384, 384)" in proc.stdout  # fitted at initialize, saved and loaded with the pipeline
 
 
 def test_the_corpus_loads_as_a_dataset():

@@ -16,7 +16,8 @@ def test_trf_config_trains_a_few_steps_and_loads(assets_dir, tmp_path):
            "--training.eval_frequency", "1", "--paths.pkuseg_base", str(assets_dir / "pkuseg/mixed"),
            "--paths.msra_train", str(assets_dir / "msra/msra_train.txt"), "--paths.encoder",
            str(assets_dir / "e5-small"), "--paths.corpus", str(CORPUS),
-           "--training.batcher.size.start", "100", "--training.batcher.size.stop", "100"]
+           "--training.batcher.size.start", "100", "--training.batcher.size.stop", "100",
+           "--components.aligner.adapter_epochs", "0"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:] + proc.stdout[-2000:]
     nlp = spacy.load(tmp_path / "model-last")
