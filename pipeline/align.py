@@ -3,7 +3,8 @@
 An abstract summarises rather than translates, so units are scored against several views
 of each section (its heading, its best-matching sentence, its whole text), the scores are
 normalised as in bitext mining (CSLS), and a monotone dynamic programme with skips and
-penalised backward jumps picks each unit's sections.
+penalised backward jumps picks each unit's sections. The unit vectors pass through an adapter
+fitted on the training speeches' gold alignments (`pipeline.adapter`) first.
 """
 
 from __future__ import annotations
