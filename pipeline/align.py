@@ -339,6 +339,7 @@ class AlignSettings:
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     device: str = "cpu"
+    precision: str = "auto"
     w_heading: float = 0.3
     w_best: float = 0.5
     w_whole: float = 0.2
@@ -363,7 +364,7 @@ class AlignSettings:
 @Language.factory("abstract_aligner", default_config=dict(AlignSettings().__dict__))
 def make_aligner(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, pooling: str,
-    query_prefix: str, passage_prefix: str, device: str, w_heading: float, w_best: float,
+    query_prefix: str, passage_prefix: str, device: str, precision: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
     split_min_paragraphs: int, part_min_words: int, part_at_commas: bool, lexicon: str, w_lexical: float,
     w_position: float, w_clause: float, w_cue: float, adapter_epochs: int, adapter_l2: float,
@@ -398,7 +399,7 @@ class AbstractAligner:
             from .encoder import get_encoder
 
             s = self.settings
-            self._encoder = get_encoder(s.model_name, s.pooling, s.device)
+            self._encoder = get_encoder(s.model_name, s.pooling, s.device, s.precision)
         return self._encoder
 
     def __call__(self, doc: Doc) -> Doc:

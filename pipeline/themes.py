@@ -4,8 +4,10 @@ Each sentence is represented by its e5 vector, the mean vector of its neighbours
 same paragraph (themes run in paragraphs) and which of the training vocabulary's words it
 contains (names and terms such as 疫苗, 非洲, 台湾 decide many themes outright). A softmax
 regression over those features is fitted when the pipeline is initialised from the
-training corpus. Predictions go to `doc.spans["themes"]` with their probabilities, and
-`span._.theme` reads them back.
+training corpus. A speech dwells on a topic for several sentences, so the labels of a doc
+are decoded together: a Viterbi pass over the log-probabilities adds `stay_bonus` wherever a
+sentence keeps the previous one's theme. Predictions go to `doc.spans["themes"]` with their
+probabilities, and `span._.theme` reads them back.
 """
 
 from __future__ import annotations
@@ -81,17 +83,16 @@ def doc_themes(doc: Doc) -> list[tuple[int, int, str | None, float | None]]:
     "theme_classifier",
     default_config={
         "model_name": "assets/e5-small", "max_length": 128, "batch_size": 64, "prefix": "query: ",
-        "device": "cpu", "context_weight": 1.0, "word_min_count": 3, "l2": 0.01, "epochs": 500,
-        "learn_rate": 0.01, "labels": list(THEMES),
+        "device": "cpu", "precision": "auto", "context_weight": 1.0, "stay_bonus": 0.0, "word_min_count": 3,
+        "l2": 0.01, "epochs": 500, "learn_rate": 0.01, "labels": list(THEMES),
     },
 )
 def make_theme_classifier(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, prefix: str, device: str,
-    context_weight: float, word_min_count: int, l2: float, epochs: int, learn_rate: float, labels: list[str],
+    precision: str, context_weight: float, stay_bonus: float, word_min_count: int, l2: float, epochs: int,
+    learn_rate: float, labels: list[str],
 ) -> ThemeClassifier:
-    return ThemeClassifier(name, model_name=model_name, max_length=max_length, batch_size=batch_size,
-                           prefix=prefix, device=device, context_weight=context_weight,
-                           word_min_count=word_min_count, l2=l2, epochs=epochs, learn_rate=learn_rate, labels=labels)
+    return ThemeClassifier(name, **{k: v for k, v in locals().items() if k not in ("nlp", "name")})
 
 
 class ThemeClassifier:
@@ -111,7 +112,7 @@ class ThemeClassifier:
     # -- features
 
     def _encoder(self):
-        return get_encoder(self.cfg["model_name"], "mean", self.cfg["device"])
+        return get_encoder(self.cfg["model_name"], "mean", self.cfg["device"], self.cfg.get("precision", "auto"))
 
     def build_words(self, per_doc: list[list[Span]]) -> None:
         """The word features: words of two or more characters found in enough training sentences."""
@@ -171,18 +172,21 @@ class ThemeClassifier:
         if batch:
             yield from self._annotate(batch)
 
-    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+    def probabilities(self, docs: list[Doc]) -> tuple[list[list[Span]], list[np.ndarray]]:
+        """Per doc its sentences and their probabilities per label (sentences × labels)."""
         if self.W is None:
             raise ValueError(f"the {self.name} component is not trained; train the pipeline with `dipnlp train`")
         per_doc, X = self.features(docs)
         probs = _softmax(((X - self.mu) / self.sd) @ self.W + self.b) if len(X) else np.zeros((0, len(self.labels)))
-        k = 0
-        for doc, spans in zip(docs, per_doc):
-            p = probs[k : k + len(spans)]
-            k += len(spans)
-            labelled = [Span(doc, s.start, s.end, label=self.labels[int(np.argmax(row))]) for s, row in zip(spans, p)]
+        bounds = np.cumsum([0] + [len(spans) for spans in per_doc])
+        return per_doc, [probs[a:b] for a, b in zip(bounds, bounds[1:])]
+
+    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+        for doc, spans, p in zip(docs, *self.probabilities(docs)):
+            best = keep_theme_viterbi(np.log(p + 1e-9), self.cfg.get("stay_bonus", 0.0))
+            labelled = [Span(doc, s.start, s.end, label=self.labels[j]) for s, j in zip(spans, best)]
             group = SpanGroup(doc, name=THEMES_KEY, spans=labelled)
-            group.attrs["scores"] = [float(row.max()) for row in p]
+            group.attrs["scores"] = [float(row[j]) for row, j in zip(p, best)]
             doc.spans[THEMES_KEY] = group
         return docs
 
@@ -192,11 +196,15 @@ class ThemeClassifier:
         for eg in get_examples():
             if eg.predicted.user_data.get(NO_THEMES) or THEMES_KEY not in eg.reference.spans:
                 continue
-            gold = {(s.start_char, s.end_char): s.label_ for s in eg.reference.spans[THEMES_KEY]}
             docs.append(eg.reference)
-            targets.append(gold)
+            targets.append({(s.start_char, s.end_char): s.label_ for s in eg.reference.spans[THEMES_KEY]})
         if not docs:
             raise ValueError(f"no training example carries sentence themes for the {self.name} component")
+        self.fit(docs, targets)
+
+    def fit(self, docs: list[Doc], targets: list[dict[tuple[int, int], str]]) -> None:
+        """Fit the word features and the softmax regression; `targets` maps each doc's
+        sentence offsets (start, end) to its gold theme."""
         per_doc = [sentence_spans(doc) for doc in docs]
         if self.cfg["word_min_count"] > 0:
             self.build_words(per_doc)
@@ -253,6 +261,24 @@ class ThemeClassifier:
 def _words(span: Span) -> list[str]:
     """The span's words that can be features: two or more characters, not numbers."""
     return [t.text for t in span if len(t.text) >= 2 and not t.is_space and not t.like_num]
+
+
+def keep_theme_viterbi(log_probs: np.ndarray, stay_bonus: float) -> list[int]:
+    """The label sequence maximising the summed log-probabilities plus `stay_bonus` for each
+    sentence that keeps the previous sentence's label; with no bonus, each row's argmax."""
+    if not len(log_probs) or stay_bonus == 0:
+        return [int(j) for j in np.argmax(log_probs, axis=1)]
+    n, n_labels = log_probs.shape
+    best = log_probs[0].copy()
+    back = np.zeros((n, n_labels), dtype=int)
+    for t in range(1, n):
+        moves = best[:, None] + stay_bonus * np.eye(n_labels)  # previous label × this label
+        back[t] = moves.argmax(axis=0)
+        best = moves.max(axis=0) + log_probs[t]
+    path = [int(best.argmax())]
+    for t in range(n - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

@@ -73,3 +73,19 @@ def test_repeated_sentences_are_embedded_once(encoder, monkeypatch):
     again = encoder.embed(SENTENCES[:3] + SENTENCES[:1] + SENTENCES[3:4], "query: ")
     assert calls == [["query: " + SENTENCES[3]]]  # only the new sentence reaches the model
     assert np.array_equal(again[:3], first) and np.array_equal(again[3], first[0])
+
+
+def test_bfloat16_embeddings_match_float32(assets_dir):
+    encoder = Encoder(str(assets_dir / "e5-small"), precision="fp32")
+    full = encoder.embed(SENTENCES, "passage: ")
+    encoder.bf16 = True
+    encoder.clear_cache()
+    half = encoder.embed(SENTENCES, "passage: ")
+    assert half.dtype == np.float32
+    assert not np.array_equal(half, full)  # the autocast did run in bfloat16
+    assert (half * full).sum(axis=1).min() >= 0.9999
+
+
+def test_an_unknown_precision_is_refused(assets_dir):
+    with pytest.raises(ValueError, match="precision must be one of"):
+        Encoder(str(assets_dir / "e5-small"), precision="fp16")

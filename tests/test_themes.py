@@ -2,7 +2,7 @@ import numpy as np
 import spacy
 from spacy.tokens import Doc
 
-from pipeline.themes import ThemeClassifier, sentence_spans
+from pipeline.themes import ThemeClassifier, keep_theme_viterbi, sentence_spans
 
 
 def make_doc(nlp, words: list[str]) -> Doc:
@@ -39,3 +39,12 @@ def test_word_features_round_trip_to_disk(tmp_path):
     clf.to_disk(tmp_path)
     loaded = classifier(1).from_disk(tmp_path)
     assert loaded.words == clf.words == {"台湾": 0, "问题": 1}
+
+
+def test_keeping_the_theme_outweighs_a_weak_lone_label():
+    log_probs = np.log(np.array([[0.9, 0.1], [0.45, 0.55], [0.8, 0.2], [0.1, 0.9], [0.2, 0.8]]))
+    assert keep_theme_viterbi(log_probs, 0.0) == [0, 1, 0, 1, 1]  # no bonus: each row's argmax
+    # keeping label 0 at the second sentence costs log(.55/.45) = 0.2 < two bonuses of 0.5
+    assert keep_theme_viterbi(log_probs, 0.5) == [0, 0, 0, 1, 1]
+    assert keep_theme_viterbi(log_probs, 5.0) == [1] * 5  # a large bonus: one label, the likelier overall
+    assert keep_theme_viterbi(np.zeros((0, 2)), 0.5) == []
