@@ -82,7 +82,7 @@ def doc_themes(doc: Doc) -> list[tuple[int, int, str | None, float | None]]:
 @Language.factory(
     "theme_classifier",
     default_config={
-        "model_name": "assets/e5-small", "max_length": 128, "batch_size": 64, "prefix": "query: ",
+        "model_name": "assets/e5-small", "max_length": 256, "batch_size": 64, "prefix": "passage: ",
         "device": "cpu", "precision": "auto", "context_weight": 1.0, "stay_bonus": 0.0, "word_min_count": 3,
         "l2": 0.01, "epochs": 500, "learn_rate": 0.01, "labels": list(THEMES),
     },

@@ -83,6 +83,24 @@ def test_the_trained_pipeline_loads_with_spacy_in_a_fresh_process(tiny_model):
     assert "adapter (384, 384)" in proc.stdout  # fitted at initialize, saved and loaded with the pipeline
 
 
+def test_themes_and_aligner_embed_each_sentence_once(tiny_model, monkeypatch):
+    import spacy
+
+    from pipeline.analyse import analyse
+
+    nlp = spacy.load(tiny_model)
+    encoder = nlp.get_pipe("aligner").encoder
+    assert nlp.get_pipe("themes")._encoder() is encoder  # one model for both components
+    encoder.clear_cache()
+    computed: list[str] = []
+    compute = encoder._compute
+    monkeypatch.setattr(encoder, "_compute", lambda texts, *a: computed.extend(texts) or compute(texts, *a))
+    doc = analyse(nlp, (ROOT / "corpus/raw" / f"{SAMPLE_ID}.txt").read_text("utf8"))
+    assert doc._.alignment  # the sample has an abstract, so the aligner embedded its sentences too
+    bare = [t.split(": ", 1)[1] for t in computed]
+    assert len(bare) == len(set(bare))  # no sentence went through the model twice
+
+
 def test_the_corpus_loads_as_a_dataset():
     assert len(to_dataset([CORPUS])) == sum(len(json.loads(p.read_text("utf8"))["sentences"])
                                             for p in CORPUS.glob("2*.json"))
