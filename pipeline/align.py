@@ -543,10 +543,12 @@ def pair_targets(units: list[dict[str, Any]], sections: list[dict[str, Any]], go
     gold_units = gold["abstract"]["units"]
     aligned = {a["unit"]: set(a["sections"]) for a in gold.get("alignment") or []}
     gold_secs = candidate_sections(gold["sections"])
-    sec_ids = [best_match((c["start"], c["end"]), [(g["start"], g["end"]) for g in gold_secs]) for c in sections]
+    sec_spans = [(g["start"], g["end"]) for g in gold_secs]
+    unit_spans = [(g["start"], g["end"]) for g in gold_units]
+    sec_ids = [best_match((c["start"], c["end"]), sec_spans) for c in sections]
     targets = np.zeros((len(units), len(sections)), dtype=np.float32)
     for i, u in enumerate(units):
-        k = best_match((u["start"], u["end"]), [(g["start"], g["end"]) for g in gold_units])
+        k = best_match((u["start"], u["end"]), unit_spans)
         if k is None:
             continue
         wanted = aligned.get(gold_units[k]["id"], set())
