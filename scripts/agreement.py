@@ -5,6 +5,11 @@
 The second annotation has one line per gold sentence: `NNN THEME sentence`, entities marked
 inline as [[text|LABEL]]. Prints entity precision/recall/F1 (exact span and label) and
 Cohen's kappa over sentence themes, and lists the disagreements with --show.
+
+    python scripts/agreement.py --alignment corpus/agreement/alignment
+
+A second alignment (`<id>.json` holding `{"alignment": [...]}` over the gold units) is scored
+against `corpus/<id>.json` by (unit, section) pairs, per document and per split.
 """
 
 from __future__ import annotations
@@ -58,12 +63,44 @@ def compare(doc: dict, lines: list[str]) -> dict:
     }
 
 
+def alignment_pairs(alignment: list[dict]) -> set[tuple[str, str]]:
+    return {(a["unit"], sid) for a in alignment for sid in a["sections"]}
+
+
+def compare_alignments(folder: Path, corpus: Path) -> None:
+    """Print pair agreement of each second alignment in `folder` with its gold file, by split."""
+    splits = {doc_id: split for split, ids in json.loads((corpus / "splits.json").read_text("utf8")).items()
+              for doc_id in ids}
+    totals: dict[str, Counter] = {}
+    print("| document | split | gold pairs | second pairs | shared | F1 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for path in sorted(folder.glob("*.json")):
+        gold = alignment_pairs(json.loads((corpus / path.name).read_text("utf8"))["alignment"])
+        second = alignment_pairs(json.loads(path.read_text("utf8"))["alignment"])
+        split = splits.get(path.stem, "?")
+        counts = Counter(gold=len(gold), second=len(second), shared=len(gold & second))
+        totals.setdefault(split, Counter()).update(counts)
+        f = prf(counts["shared"], counts["second"], counts["gold"])["f"]
+        print(f"| {path.stem} | {split} | {len(gold)} | {len(second)} | {counts['shared']} | {f:.3f} |")
+    for split, c in totals.items():
+        s = prf(c["shared"], c["second"], c["gold"])
+        print(f"{split}: second against gold P {s['p']:.3f} R {s['r']:.3f} F1 {s['f']:.3f} "
+              f"({c['shared']} of {c['gold']} gold pairs)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("gold", type=Path)
-    ap.add_argument("second", type=Path)
+    ap.add_argument("gold", type=Path, nargs="?")
+    ap.add_argument("second", type=Path, nargs="?")
     ap.add_argument("--show", action="store_true", help="list the disagreements")
+    ap.add_argument("--alignment", type=Path, metavar="DIR", help="score the second alignments in DIR")
     args = ap.parse_args()
+    root = Path(__file__).resolve().parents[1]
+    if args.alignment:
+        compare_alignments(args.alignment, root / "corpus")
+        return
+    if not (args.gold and args.second):
+        ap.error("give GOLD and SECOND, or --alignment DIR")
     doc = json.loads(args.gold.read_text("utf8"))
     lines = [ln for ln in args.second.read_text("utf8").splitlines() if ln.strip()]
     result = compare(doc, lines)

@@ -61,3 +61,12 @@ def test_reader_reports_file_and_field(tmp_path):
     broken.write_text("{not json")
     with pytest.raises(CorpusError, match=r"broken\.json: invalid JSON at line 1"):
         load_doc(broken)
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "agreement" / "alignment").glob("*.json")), ids=lambda p: p.stem)
+def test_second_alignments_cover_their_gold_units_and_name_real_sections(path):
+    gold = load_doc(CORPUS / path.name)
+    second = json.loads(path.read_text("utf8"))["alignment"]
+    assert [a["unit"] for a in second] == [u["id"] for u in gold["abstract"]["units"]]
+    section_ids = {s["id"] for s in gold["sections"]}
+    assert {sid for a in second for sid in a["sections"]} <= section_ids
