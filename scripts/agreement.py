@@ -10,6 +10,12 @@ Cohen's kappa over sentence themes, and lists the disagreements with --show.
 
 A second alignment (`<id>.json` holding `{"alignment": [...]}` over the gold units) is scored
 against `corpus/<id>.json` by (unit, section) pairs, per document and per split.
+
+    python scripts/agreement.py --named corpus/agreement/named
+
+A second annotation of the three named labels (`<id>.txt`, one line per gold sentence:
+`NNN sentence` with EVENT, LAW and INITIATIVE marked inline) is scored against the gold
+entities of those labels, per label and per split.
 """
 
 from __future__ import annotations
@@ -88,19 +94,61 @@ def compare_alignments(folder: Path, corpus: Path) -> None:
               f"({c['shared']} of {c['gold']} gold pairs)")
 
 
+NAMED = ("EVENT", "LAW", "INITIATIVE")
+
+
+def named_spans(doc: dict, lines: list[str], name: str) -> set[tuple[int, int, str]]:
+    """Spans marked in `NNN sentence` lines, checked against the gold sentences they repeat."""
+    if len(lines) != len(doc["sentences"]):
+        raise SystemExit(f"{name}: {len(lines)} lines for {len(doc['sentences'])} sentences")
+    spans = set()
+    for line, sent in zip(lines, doc["sentences"]):
+        plain, ents = strip_entities(line.split(" ", 1)[1], sent["start"])
+        if plain != doc["text"][sent["start"] : sent["end"]]:
+            raise SystemExit(f"{name}: line {line[:12]} does not reproduce its sentence")
+        spans |= {(e["start"], e["end"], e["label"]) for e in ents}
+    return spans
+
+
+def compare_named(folder: Path, corpus: Path) -> None:
+    """Print per-label agreement of the second annotations in `folder` with gold, by split."""
+    splits = {doc_id: split for split, ids in json.loads((corpus / "splits.json").read_text("utf8")).items()
+              for doc_id in ids}
+    totals: dict[tuple[str, str], Counter] = {}
+    for path in sorted(folder.glob("*.txt")):
+        doc = json.loads((corpus / f"{path.stem}.json").read_text("utf8"))
+        lines = [ln for ln in path.read_text("utf8").splitlines() if ln.strip()]
+        second = named_spans(doc, lines, path.name)
+        gold = {(e["start"], e["end"], e["label"]) for e in doc["entities"] if e["label"] in NAMED}
+        for label in NAMED:
+            g, s = {x for x in gold if x[2] == label}, {x for x in second if x[2] == label}
+            totals.setdefault((splits.get(path.stem, "?"), label), Counter()).update(
+                gold=len(g), second=len(s), shared=len(g & s))
+    print("| split | label | gold | second | shared | P | R | F1 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for (split, label), c in sorted(totals.items()):
+        r = prf(c["shared"], c["second"], c["gold"])
+        print(f"| {split} | {label} | {c['gold']} | {c['second']} | {c['shared']} | {r['p']:.3f} | {r['r']:.3f} "
+              f"| {r['f']:.3f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", type=Path, nargs="?")
     ap.add_argument("second", type=Path, nargs="?")
     ap.add_argument("--show", action="store_true", help="list the disagreements")
     ap.add_argument("--alignment", type=Path, metavar="DIR", help="score the second alignments in DIR")
+    ap.add_argument("--named", type=Path, metavar="DIR", help="score the second EVENT/LAW/INITIATIVE marks in DIR")
     args = ap.parse_args()
     root = Path(__file__).resolve().parents[1]
-    if args.alignment:
-        compare_alignments(args.alignment, root / "corpus")
+    if args.alignment or args.named:
+        if args.alignment:
+            compare_alignments(args.alignment, root / "corpus")
+        if args.named:
+            compare_named(args.named, root / "corpus")
         return
     if not (args.gold and args.second):
-        ap.error("give GOLD and SECOND, or --alignment DIR")
+        ap.error("give GOLD and SECOND, --alignment DIR or --named DIR")
     doc = json.loads(args.gold.read_text("utf8"))
     lines = [ln for ln in args.second.read_text("utf8").splitlines() if ln.strip()]
     result = compare(doc, lines)

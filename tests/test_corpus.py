@@ -1,11 +1,15 @@
 import json
+import sys
 
 import pytest
 
 from pipeline.corpus import CorpusError, check_doc, load_doc, read_splits, validate
 from pipeline.labels import THEMES
 
-from .conftest import CORPUS, SAMPLE_ID, corpus_docs
+from .conftest import CORPUS, ROOT, SAMPLE_ID, corpus_docs
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from agreement import NAMED, named_spans  # noqa: E402
 
 
 @pytest.mark.parametrize("doc", corpus_docs(), ids=lambda d: d["id"])
@@ -70,3 +74,10 @@ def test_second_alignments_cover_their_gold_units_and_name_real_sections(path):
     assert [a["unit"] for a in second] == [u["id"] for u in gold["abstract"]["units"]]
     section_ids = {s["id"] for s in gold["sections"]}
     assert {sid for a in second for sid in a["sections"]} <= section_ids
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "agreement" / "named").glob("*.txt")), ids=lambda p: p.stem)
+def test_second_named_entity_marks_reproduce_their_gold_sentences(path):
+    doc = load_doc(CORPUS / f"{path.stem}.json")
+    spans = named_spans(doc, path.read_text("utf8").splitlines(), path.name)
+    assert spans and {label for _, _, label in spans} <= set(NAMED)
