@@ -1,6 +1,7 @@
 """How far frozen e5 features carry a character tagger on MSRA: a feasibility probe, not a component.
 
     python scripts/probe_msra_e5.py [--train-limit 0] [--test-limit 0] [--epochs 3] [--layers 5-8,9-12]
+                                    [--batches random|length]
 
 Each MSRA sentence goes once through multilingual-e5-small (no gradients, bfloat16 where the
 CPU has it). Each character takes the hidden state of the XLM-R piece that holds it, averaged
@@ -118,6 +119,8 @@ def main() -> None:
     ap.add_argument("--test-limit", type=int, default=0)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--layers", default="5-8,9-12", help="groups of hidden layers to average, 1..12")
+    ap.add_argument("--batches", choices=("random", "length"), default="random",
+                    help="random sentences per batch, or sentences of similar length (less padding)")
     ap.add_argument("--encoder", default=str(ROOT / "assets/e5-small"))
     ap.add_argument("--msra", default=str(ROOT / "assets/msra"))
     args = ap.parse_args()
@@ -171,8 +174,12 @@ def main() -> None:
         t0 = time.perf_counter()
         model.train()
         random.shuffle(train_items)
-        for b in range(0, len(train_items), 32):
-            chunk = train_items[b : b + 32]
+        if args.batches == "length":
+            train_items.sort(key=lambda x: len(x[2]))  # stable: equal lengths stay shuffled
+        chunks = [train_items[b : b + 32] for b in range(0, len(train_items), 32)]
+        if args.batches == "length":
+            random.shuffle(chunks)
+        for chunk in chunks:
             gold = pad_sequence([x[3] for x in chunk], batch_first=True, padding_value=-100)
             logits = model(*batch(chunk))
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(TAGS)), gold.reshape(-1), ignore_index=-100)
