@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_corpus import strip_entities  # noqa: E402
 
+from pipeline.corpus import read_splits  # noqa: E402
 from pipeline.scoring import prf  # noqa: E402
 
 
@@ -69,14 +70,18 @@ def compare(doc: dict, lines: list[str]) -> dict:
     }
 
 
+def doc_splits(corpus: Path) -> dict[str, str]:
+    """Each document's split, from `corpus/splits.json`."""
+    return {doc_id: split for split, ids in read_splits(corpus / "splits.json").items() for doc_id in ids}
+
+
 def alignment_pairs(alignment: list[dict]) -> set[tuple[str, str]]:
     return {(a["unit"], sid) for a in alignment for sid in a["sections"]}
 
 
 def compare_alignments(folder: Path, corpus: Path) -> None:
     """Print pair agreement of each second alignment in `folder` with its gold file, by split."""
-    splits = {doc_id: split for split, ids in json.loads((corpus / "splits.json").read_text("utf8")).items()
-              for doc_id in ids}
+    splits = doc_splits(corpus)
     totals: dict[str, Counter] = {}
     print("| document | split | gold pairs | second pairs | shared | F1 |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -112,8 +117,7 @@ def named_spans(doc: dict, lines: list[str], name: str) -> set[tuple[int, int, s
 
 def compare_named(folder: Path, corpus: Path) -> None:
     """Print per-label agreement of the second annotations in `folder` with gold, by split."""
-    splits = {doc_id: split for split, ids in json.loads((corpus / "splits.json").read_text("utf8")).items()
-              for doc_id in ids}
+    splits = doc_splits(corpus)
     totals: dict[tuple[str, str], Counter] = {}
     for path in sorted(folder.glob("*.txt")):
         doc = json.loads((corpus / f"{path.stem}.json").read_text("utf8"))
