@@ -104,6 +104,7 @@ NAMED = ("EVENT", "LAW", "INITIATIVE")
 
 def named_spans(doc: dict, lines: list[str], name: str) -> set[tuple[int, int, str]]:
     """Spans marked in `NNN sentence` lines, checked against the gold sentences they repeat."""
+    lines = [ln for ln in lines if ln.strip()]
     if len(lines) != len(doc["sentences"]):
         raise SystemExit(f"{name}: {len(lines)} lines for {len(doc['sentences'])} sentences")
     spans = set()
@@ -121,8 +122,7 @@ def compare_named(folder: Path, corpus: Path) -> None:
     totals: dict[tuple[str, str], Counter] = {}
     for path in sorted(folder.glob("*.txt")):
         doc = json.loads((corpus / f"{path.stem}.json").read_text("utf8"))
-        lines = [ln for ln in path.read_text("utf8").splitlines() if ln.strip()]
-        second = named_spans(doc, lines, path.name)
+        second = named_spans(doc, path.read_text("utf8").splitlines(), path.name)
         gold = {(e["start"], e["end"], e["label"]) for e in doc["entities"] if e["label"] in NAMED}
         for label in NAMED:
             g, s = {x for x in gold if x[2] == label}, {x for x in second if x[2] == label}

@@ -36,17 +36,16 @@ def char_features(texts: list[str], encoder: str, groups: list[tuple[int, int]],
     2 inside, 3 last): a piece of several characters gives each of them the same vector."""
     import torch
     from tokenizers import Tokenizer
-    from transformers import AutoModel
 
-    from pipeline.encoder import use_bf16
+    from pipeline.encoder import Encoder
 
-    tok = Tokenizer.from_file(str(Path(encoder) / "tokenizer.json"))
+    tok = Tokenizer.from_file(str(Path(encoder) / "tokenizer.json"))  # for the offsets of the pieces
     tok.enable_truncation(256)
-    model = AutoModel.from_pretrained(encoder, add_pooling_layer=False).eval()
+    e5 = Encoder(encoder)
+    model = e5.model
     out: list = [None] * len(texts)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    bf16 = use_bf16("auto", torch.device("cpu"))
-    with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=bf16):
+    with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=e5.bf16):
         for b in range(0, len(order), batch_size):
             idx = order[b : b + batch_size]
             encs = tok.encode_batch([PREFIX + texts[i] for i in idx])
