@@ -285,13 +285,16 @@ def mix_clauses(q: np.ndarray, q_clauses: np.ndarray, owner: list[int], w: float
 
 # ----------------------------------------------------------------------------- decoding
 
-def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi_margin: float) -> list[list[int]]:
-    """Each unit's sections: a primary one chosen by a monotone DP, plus near-ties.
+def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi_margin: float,
+           cover_margin: float = -1.0) -> list[list[int]]:
+    """Each unit's sections: a primary one chosen by a monotone DP, plus near-ties and
+    neighbours left over.
 
     The DP maximises the summed primary scores; a unit whose primary section comes before
     the previous unit's pays `back_penalty`. A unit whose best score is under
     `none_threshold` is aligned to nothing and does not move the position. Sections within
     `multi_margin` of the primary score are added, so one unit can cover several sections.
+    Then `cover_sections` (with `cover_margin` ≥ 0) gives sections no unit chose to a neighbour.
     """
     n_units, n_secs = scores.shape
     if n_units == 0 or n_secs == 0:
@@ -325,6 +328,25 @@ def decode(scores: np.ndarray, back_penalty: float, none_threshold: float, multi
         near = {k for k in range(n_secs) if abs(scores[u, k] - top) <= multi_margin and scores[u, k] >= none_threshold}
         chosen = sorted({j} | near)
         out.append(chosen)
+    return cover_sections(scores, out, cover_margin) if cover_margin >= 0 else out
+
+
+def cover_sections(scores: np.ndarray, chosen: list[list[int]], margin: float) -> list[list[int]]:
+    """Give each section no unit chose to the unit that scores it highest, where that unit has a
+    section next to it and scores it within `margin` of its own best: a clause such as "Looking
+    ahead, hosting the G20 …" summarises an outlook's opening and its first item, and the DP,
+    which picks one section per unit, keeps only one of them. A section between two others of
+    the speech that the abstract passes over is seldom passed over entirely."""
+    covered = {j for js in chosen for j in js}
+    out = [list(js) for js in chosen]
+    for k in range(scores.shape[1]):
+        if k in covered:
+            continue
+        u = int(np.argmax(scores[:, k]))
+        if not chosen[u] or min(abs(k - j) for j in chosen[u]) != 1:
+            continue
+        if scores[u, chosen[u]].max() - scores[u, k] <= margin:
+            out[u] = sorted(set(out[u]) | {k})
     return out
 
 
@@ -347,6 +369,7 @@ class AlignSettings:
     back_penalty: float = 1.0
     none_threshold: float = -1.0
     multi_margin: float = 0.3
+    cover_margin: float = -1.0
     split_min_paragraphs: int = 6
     part_min_words: int = 0
     part_at_commas: bool = False
@@ -366,8 +389,8 @@ def make_aligner(
     nlp: Language, name: str, model_name: str, max_length: int, batch_size: int, pooling: str,
     query_prefix: str, passage_prefix: str, device: str, precision: str, w_heading: float, w_best: float,
     w_whole: float, csls_k: int, back_penalty: float, none_threshold: float, multi_margin: float,
-    split_min_paragraphs: int, part_min_words: int, part_at_commas: bool, lexicon: str, w_lexical: float,
-    w_position: float, w_clause: float, w_cue: float, adapter_epochs: int, adapter_l2: float,
+    cover_margin: float, split_min_paragraphs: int, part_min_words: int, part_at_commas: bool, lexicon: str,
+    w_lexical: float, w_position: float, w_clause: float, w_cue: float, adapter_epochs: int, adapter_l2: float,
     adapter_temperature: float, adapter_lr: float,
 ) -> AbstractAligner:
     settings = {k: v for k, v in locals().items() if k not in ("nlp", "name")}
@@ -422,7 +445,7 @@ class AbstractAligner:
         s = self.settings
         cands = expand_unstructured(text, sections, s.split_min_paragraphs)
         scores = self.score_pairs(text, abstract_text, units, cands)
-        chosen = decode(scores, s.back_penalty, s.none_threshold, s.multi_margin)
+        chosen = decode(scores, s.back_penalty, s.none_threshold, s.multi_margin, s.cover_margin)
         new_sections, cand_ids = merge_pieces(text, sections, cands, chosen)
         ids: list[list[str]] = []
         unit_scores: list[dict[str, float]] = []

@@ -7,6 +7,7 @@ Their shape is regular. `name_patterns`: the name ends in a head noun (峰会, �
 after a verb such as 出席 or 提出, or after punctuation when the next words say the event took
 place. `quoted_names`: the text inside 《》 or “” ends in a head noun of a label (协定 → LAW).
 Spans found either way replace the entities they overlap when they are longer.
+`name_heads` holds every entity of a label, whichever component found it, to the same shape.
 """
 
 from __future__ import annotations
@@ -142,6 +143,43 @@ class QuotedNames:
 
     def __call__(self, doc: Doc) -> Doc:
         doc.ents = merge(doc, self.find(doc.text))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("name_heads", default_config={"label": "EVENT", "heads": ["峰会"], "stop_pattern": ""})
+def make_name_heads(nlp: Language, name: str, label: str, heads: list[str], stop_pattern: str) -> NameHeads:
+    return NameHeads(label, heads, stop_pattern)
+
+
+class NameHeads:
+    """Entities of `label` end in one of its head nouns: one that runs past its last head is cut
+    back to it (北京冬奥会|的经验), one with no head is dropped (中非合作的本质, 第二大出资国: the
+    statistical NER's guesses), and so is one that matches `stop_pattern`, a generic reference
+    such as 首次峰会 that names no particular event."""
+
+    def __init__(self, label: str, heads: Iterable[str], stop_pattern: str) -> None:
+        self.label = label
+        self.heads = tuple(heads)
+        self.stop = re.compile(stop_pattern) if stop_pattern else None
+
+    def keep(self, doc: Doc, ent: Span) -> Span | None:
+        """The entity cut back to its last head noun, or None where it has none or is generic."""
+        end = next((i for i in range(len(ent.text), 0, -1) if ent.text.endswith(self.heads, 0, i)), 0)
+        if not end:
+            return None
+        if end < len(ent.text):
+            ent = doc.char_span(ent.start_char, ent.start_char + end, label=self.label, alignment_mode="contract")
+            if ent is None or not ent.text:
+                return None
+        return None if self.stop and self.stop.search(ent.text) else ent
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [e if e.label_ != self.label else self.keep(doc, e) for e in doc.ents]
+        doc.ents = [e for e in ents if e is not None]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:

@@ -107,7 +107,7 @@ def score(items: list[dict], chooser, baseline: bool = False) -> dict[str, float
 def ours(settings: AlignSettings):
     def choose(it: dict) -> list[list[int]]:
         return decode(combine(it["views"], settings), settings.back_penalty, settings.none_threshold,
-                      settings.multi_margin)
+                      settings.multi_margin, settings.cover_margin)
 
     return choose
 

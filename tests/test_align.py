@@ -39,6 +39,17 @@ def test_decode_allows_a_strong_backward_jump_but_not_a_weak_one():
     assert decode(weak, back_penalty=1.0, none_threshold=1.0, multi_margin=0.05) == [[1], [2]]
 
 
+def test_a_section_no_unit_chose_goes_to_the_neighbouring_unit_that_scores_it_best():
+    # sections 1 and 3 are left over: 1 sits next to unit 0's section and is within the margin;
+    # 3 sits next to unit 1's section but is 2.5 below its best
+    scores = np.array([[3, 2.0, 0, 0], [0, 0, 3, 0.5]], dtype=float)
+    assert decode(scores, back_penalty=1.0, none_threshold=1.0, multi_margin=0.5) == [[0], [2]]
+    assert decode(scores, back_penalty=1.0, none_threshold=1.0, multi_margin=0.5, cover_margin=1.5) == [[0, 1], [2]]
+    # a left-over section not next to the unit's own is not given
+    far = np.array([[3, 0, 2.5]], dtype=float)
+    assert decode(far, back_penalty=1.0, none_threshold=1.0, multi_margin=0.1, cover_margin=1.5) == [[0]]
+
+
 def test_csls_penalises_hubs():
     sim = np.array([[0.9, 0.8], [0.85, 0.2]])
     out = csls(sim, k=1)

@@ -2,7 +2,7 @@ import spacy
 from spacy.tokens import Span
 
 import pipeline  # noqa: F401
-from pipeline.gazetteer import Gazetteer
+from pipeline.gazetteer import Gazetteer, entity_shares
 
 from .conftest import CORPUS
 
@@ -41,3 +41,15 @@ def test_names_come_from_the_train_split_only_and_round_trip(tmp_path):
     gaz.to_disk(tmp_path)
     other = Gazetteer("g", labels=gaz.labels, min_length=2, min_count=1).from_disk(tmp_path)
     assert other.names == gaz.names
+
+
+def test_a_name_mostly_found_outside_entities_is_left_out():
+    # 冷战 is an EVENT once in the train split and otherwise the 冷战 of 冷战思维
+    docs = [{"text": "冷战结束后，冷战思维仍在，摒弃冷战思维。", "entities": [{"start": 0, "end": 2, "label": "EVENT"}]}]
+    assert entity_shares(docs, ["冷战"]) == {"冷战": 1 / 3}
+    nlp, gaz = make({})
+    gaz.initialize(lambda: [], nlp=nlp, corpus_dir=str(CORPUS), split="train")
+    assert gaz.names.get("冷战") == "EVENT"
+    gaz.min_share = 0.5
+    gaz.initialize(lambda: [], nlp=nlp, corpus_dir=str(CORPUS), split="train")
+    assert "冷战" not in gaz.names and gaz.names.get("一带一路") == "INITIATIVE"

@@ -1,6 +1,6 @@
 import spacy
 
-from pipeline.patterns import NamePatterns, QuotedNames
+from pipeline.patterns import NameHeads, NamePatterns, QuotedNames
 
 HEADS = ["领导人会晤", "会晤", "峰会", "大会", "一般性辩论"]
 
@@ -50,3 +50,19 @@ def test_quoted_names_take_the_label_of_their_head_noun():
     q = QuotedNames({"LAW": ["条约", "协定"], "INITIATIVE": ["行动"]}, ["《》", "“”"], 60)
     text = "美国退出《中导条约》，推出“春苗行动”，读《论语》。"
     assert [(text[a:b], label) for a, b, label in q.find(text)] == [("中导条约", "LAW"), ("春苗行动", "INITIATIVE")]
+
+
+def test_events_are_cut_back_to_their_head_or_dropped():
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("北京冬奥会的经验，中非合作的本质，首次峰会，中国—中亚五国外长会晤，第二大出资国")
+    doc.ents = [doc.char_span(a, b, label="EVENT") for a, b in ((0, 8), (9, 16), (17, 21), (22, 33), (34, 40))]
+    heads = NameHeads("EVENT", ["冬奥会", "峰会", "会晤", "外长会"], "^(首次|第.次)(峰会|会晤)$")
+    doc = heads(doc)
+    assert [e.text for e in doc.ents] == ["北京冬奥会", "中国—中亚五国外长会晤"]
+
+
+def test_other_labels_are_left_as_they_are():
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("中非合作的本质")
+    doc.ents = [doc.char_span(0, 4, label="ORG")]
+    assert [(e.text, e.label_) for e in NameHeads("EVENT", ["峰会"], "")(doc).ents] == [("中非合作", "ORG")]
