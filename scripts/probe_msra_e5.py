@@ -120,6 +120,11 @@ def main() -> None:
     ap.add_argument("--layers", default="5-8,9-12", help="groups of hidden layers to average, 1..12")
     ap.add_argument("--batches", choices=("random", "length"), default="random",
                     help="random sentences per batch, or sentences of similar length (less padding)")
+    ap.add_argument("--bigrams", action="store_true", help="add embeddings of the bigrams around each character")
+    ap.add_argument("--lexicon", action="store_true",
+                    help="add B/M/E/S flags of training-entity names matched on the characters (2-fold on train)")
+    ap.add_argument("--decay", action="store_true", help="decay the learning rate linearly to zero over the passes")
+    ap.add_argument("--cache", default="", help="a file to keep the e5 features in between runs")
     ap.add_argument("--encoder", default=str(ROOT / "assets/e5-small"))
     ap.add_argument("--msra", default=str(ROOT / "assets/msra"))
     args = ap.parse_args()
@@ -130,19 +135,73 @@ def main() -> None:
     test = list(read_msra(Path(args.msra) / "msra_test.txt", args.test_limit))
 
     start = time.perf_counter()
-    train_feats = char_features([t for t, _ in train], args.encoder, groups)
-    test_feats = char_features([t for t, _ in test], args.encoder, groups)
+    if args.cache and Path(args.cache).exists():
+        train_feats, test_feats = torch.load(args.cache)
+    else:
+        train_feats = char_features([t for t, _ in train], args.encoder, groups)
+        test_feats = char_features([t for t, _ in test], args.encoder, groups)
+        if args.cache:
+            torch.save((train_feats, test_feats), args.cache)
     print(f"features: {len(train)} + {len(test)} sentences in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
+    bigrams: dict[str, int] = {}
+    if args.bigrams:
+        counts: dict[str, int] = {}
+        for text, _ in train:
+            for i in range(len(text) + 1):
+                bg = ("^" + text)[i : i + 2] if i < len(text) else text[-1:] + "$"
+                counts[bg] = counts.get(bg, 0) + 1
+        for bg, n in counts.items():
+            if n >= 2:
+                bigrams[bg] = len(bigrams) + 2
+
+    def bigram_ids(text: str):
+        padded = "^" + text + "$"
+        left = [bigrams.get(padded[i : i + 2], 1) for i in range(len(text))]
+        right = [bigrams.get(padded[i + 1 : i + 3], 1) for i in range(len(text))]
+        return torch.tensor([left, right]).T
+
+    def lexicon_of(data) -> dict[str, str]:
+        names: dict[str, dict[str, int]] = {}
+        for text, spans in data:
+            for s, e, label in spans:
+                if e - s >= 2:
+                    names.setdefault(text[s:e], {}).setdefault(label, 0)
+                    names[text[s:e]][label] += 1
+        return {n: max(c, key=c.get) for n, c in names.items()}
+
+    def lexicon_flags(text: str, lexicon: dict[str, str], pattern) -> torch.Tensor:
+        flags = torch.zeros(len(text), 12)
+        if pattern is None:
+            return flags
+        for m in pattern.finditer(text):
+            s, e, k = m.start(), m.end(), ("PER", "LOC", "ORG").index(lexicon[m.group()]) * 4
+            flags[s, k] = flags[e - 1, k + 2] = 1
+            flags[s + 1 : e - 1, k + 1] = 1
+        return flags
+
+    import re
+
+    def compile_lexicon(lexicon: dict[str, str]):
+        return re.compile("|".join(map(re.escape, sorted(lexicon, key=len, reverse=True)))) if lexicon else None
+
+    half = len(train) // 2
+    lex_full = lexicon_of(train) if args.lexicon else {}
+    lex_a, lex_b = (lexicon_of(train[half:]), lexicon_of(train[:half])) if args.lexicon else ({}, {})
+    pat_full, pat_a, pat_b = compile_lexicon(lex_full), compile_lexicon(lex_a), compile_lexicon(lex_b)
     chars: dict[str, int] = {}
     for text, _ in train:
         for c in text:
             chars.setdefault(c, len(chars) + 2)  # 0 padding, 1 unknown
 
-    def items(data, feats):
-        return [(f, p, torch.tensor([chars.get(c, 1) for c in text]), torch.tensor(tag_ids(len(text), spans)), spans)
-                for (f, p), (text, spans) in zip(feats, data)]
+    def items(data, feats, lexicons):
+        return [(f, p, torch.tensor([chars.get(c, 1) for c in text]), torch.tensor(tag_ids(len(text), spans)), spans,
+                 bigram_ids(text) if bigrams else torch.zeros(len(text), 2, dtype=torch.long),
+                 lexicon_flags(text, *lexicons(i)))
+                for i, ((f, p), (text, spans)) in enumerate(zip(feats, data))]
 
-    train_items, test_items = items(train, train_feats), items(test, test_feats)
+    # each half of train is matched against the names of the other half, as a new sentence would be
+    train_items = items(train, train_feats, lambda i: (lex_a, pat_a) if i < half else (lex_b, pat_b))
+    test_items = items(test, test_feats, lambda i: (lex_full, pat_full))
     width = train_items[0][0].shape[1]
 
     class Tagger(torch.nn.Module):
@@ -151,16 +210,19 @@ def main() -> None:
             self.proj = torch.nn.Linear(width, 256)
             self.chars = torch.nn.Embedding(len(chars) + 2, 64)
             self.place = torch.nn.Embedding(4, 8)
-            self.lstm = torch.nn.LSTM(256 + 64 + 8, 128, batch_first=True, bidirectional=True)
+            self.bigrams = torch.nn.Embedding(len(bigrams) + 2, 32)
+            self.lstm = torch.nn.LSTM(256 + 64 + 8 + 64 + 12, 128, batch_first=True, bidirectional=True)
             self.out = torch.nn.Linear(256, len(TAGS))
             self.drop = torch.nn.Dropout(0.2)
 
-        def forward(self, feats, place, char_ids):
-            x = torch.cat([torch.relu(self.proj(feats)), self.chars(char_ids), self.place(place)], -1)
+        def forward(self, feats, place, char_ids, bigram_ids, flags):
+            bg = self.bigrams(bigram_ids).flatten(-2) * (1.0 if bigrams else 0.0)
+            x = torch.cat([torch.relu(self.proj(feats)), self.chars(char_ids), self.place(place), bg, flags], -1)
             return self.out(self.drop(self.lstm(self.drop(x))[0]))
 
     def batch(chunk):
-        return [pad_sequence([x[k].float() if k == 0 else x[k] for x in chunk], batch_first=True) for k in range(3)]
+        return [pad_sequence([x[k].float() if k == 0 else x[k] for x in chunk], batch_first=True)
+                for k in (0, 1, 2, 5, 6)]
 
     kinds = [(t[0], t[2:]) for t in TAGS]
     allowed = torch.tensor([[(pb in "ME" and lb == la) if pa in "BM" else pb in "OBS" for pb, lb in kinds]
@@ -169,6 +231,8 @@ def main() -> None:
     end_ok = torch.tensor([p in "OES" for p, _ in kinds])
     model = Tagger()
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
+    n_steps = args.epochs * ((len(train_items) + 31) // 32)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: max(0.0, 1 - step / n_steps) if args.decay else 1.0)
     for epoch in range(args.epochs):
         t0 = time.perf_counter()
         model.train()
@@ -185,6 +249,7 @@ def main() -> None:
             opt.zero_grad()
             loss.backward()
             opt.step()
+            sched.step()
         model.eval()
         tp = n_pred = n_gold = 0
         with torch.no_grad():

@@ -45,7 +45,8 @@ def test_names_come_from_the_train_split_only_and_round_trip(tmp_path):
 
 def test_a_name_mostly_found_outside_entities_is_left_out():
     # 冷战 is an EVENT once in the train split and otherwise the 冷战 of 冷战思维
-    docs = [{"text": "冷战结束后，冷战思维仍在，摒弃冷战思维。", "entities": [{"start": 0, "end": 2, "label": "EVENT"}]}]
+    text = "冷战结束后，冷战思维仍在，摒弃冷战思维。"
+    docs = [{"text": text, "entities": [{"start": 0, "end": 2, "label": "EVENT"}]}]
     assert entity_shares(docs, ["冷战"]) == {"冷战": 1 / 3}
     nlp, gaz = make({})
     gaz.initialize(lambda: [], nlp=nlp, corpus_dir=str(CORPUS), split="train")
