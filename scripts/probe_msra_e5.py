@@ -135,8 +135,9 @@ def main() -> None:
     test = list(read_msra(Path(args.msra) / "msra_test.txt", args.test_limit))
 
     start = time.perf_counter()
-    if args.cache and Path(args.cache).exists():
+    if args.cache and Path(args.cache).exists():  # a cache of all sentences serves any limit below it
         train_feats, test_feats = torch.load(args.cache)
+        train_feats, test_feats = train_feats[: len(train)], test_feats[: len(test)]
     else:
         train_feats = char_features([t for t, _ in train], args.encoder, groups)
         test_feats = char_features([t for t, _ in test], args.encoder, groups)
