@@ -335,8 +335,7 @@ def cover_sections(scores: np.ndarray, chosen: list[list[int]], margin: float) -
     """Give each section no unit chose to the unit that scores it highest, where that unit has a
     section next to it and scores it within `margin` of its own best: a clause such as "Looking
     ahead, hosting the G20 …" summarises an outlook's opening and its first item, and the DP,
-    which picks one section per unit, keeps only one of them. A section between two others of
-    the speech that the abstract passes over is seldom passed over entirely."""
+    which picks one section per unit, keeps only one of them (5-fold figures in docs/BENCHMARKS.md)."""
     covered = {j for js in chosen for j in js}
     out = [list(js) for js in chosen]
     for k in range(scores.shape[1]):
