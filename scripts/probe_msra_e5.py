@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -179,8 +180,6 @@ def main() -> None:
             flags[s, k] = flags[e - 1, k + 2] = 1
             flags[s + 1 : e - 1, k + 1] = 1
         return flags
-
-    import re
 
     def compile_lexicon(lexicon: dict[str, str]):
         return re.compile("|".join(map(re.escape, sorted(lexicon, key=len, reverse=True)))) if lexicon else None
