@@ -149,9 +149,9 @@ def main() -> None:
     if args.bigrams:
         counts: dict[str, int] = {}
         for text, _ in train:
-            for i in range(len(text) + 1):
-                bg = ("^" + text)[i : i + 2] if i < len(text) else text[-1:] + "$"
-                counts[bg] = counts.get(bg, 0) + 1
+            padded = "^" + text + "$"
+            for i in range(len(padded) - 1):
+                counts[padded[i : i + 2]] = counts.get(padded[i : i + 2], 0) + 1
         for bg, n in counts.items():
             if n >= 2:
                 bigrams[bg] = len(bigrams) + 2
