@@ -4,9 +4,8 @@ The token NER can only name whole pkuseg words, and about 7% of MSRA's names beg
 one (访华, 中俄). `char_ner` tags B/M/E/S per character with a small BiLSTM over frozen e5 features
 (`pipeline.charfeatures`), character and bigram embeddings, and flags of training names matched
 on the characters; a Viterbi pass keeps whole names only. Where a name cuts a token, the token is
-split. Its names replace the other components' PERSON/GPE/LOC/ORG entities; against a longer entity
-of another label (中国 inside 中国特色社会主义, an INITIATIVE) the longer one wins, as the SPEC
-says entities do not nest, and every name, nested or not, is kept in `doc.spans["names"]`.
+split. Every name is kept in `doc.spans["names"]`, as MSRA marks them; the doc's entities take
+them as the corpus guidelines do (`set_names`).
 
 It is trained in `initialize`, on the corpus split's names and MSRA's: MSRA's LOC is a partial
 label (GPE or LOC, both right), and characters inside a corpus entity of another label carry
@@ -400,9 +399,14 @@ def split_tokens(doc: Doc, cuts: set[int]) -> None:
 
 
 def set_names(doc: Doc, names: list[tuple[int, int, str]]) -> Doc:
-    """Split tokens at the names' edges, keep every name in doc.spans["names"] and make them the doc's
-    PERSON/GPE/LOC/ORG entities, a longer entity of another label winning over a name inside it."""
-    others = [(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ not in LABELS]
+    """Split tokens at the names' edges, keep every name in `doc.spans["names"]` (MSRA's convention:
+    names nest, 中 of 中美 is a place) and merge them into the doc's entities (the guidelines'):
+    one-character places are left out, the longest span wins and a name wins a tie. Where a
+    name has the very span of a GPE or LOC already found, it keeps that label: the token NER and
+    the gazetteer learnt from the corpus alone where the line between the two runs."""
+    old = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    places = {(s, e): lab for s, e, lab in old if lab in ("GPE", "LOC")}
+    names = [(s, e, places.get((s, e), lab) if lab in ("GPE", "LOC") else lab) for s, e, lab in names]
     groups = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
     split_tokens(doc, {c for s, e, _ in names for c in (s, e)})
     for key, spans in groups.items():
@@ -410,8 +414,9 @@ def set_names(doc: Doc, names: list[tuple[int, int, str]]) -> Doc:
     found = [doc.char_span(s, e, label=lab) for s, e, lab in names]
     found = [s for s in found if s is not None]
     doc.spans[NAMES_KEY] = found
-    rest = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in others]
-    doc.ents = sorted(filter_spans(found + [s for s in rest if s is not None]), key=lambda s: s.start)
+    flat = [s for s in found if not (len(s.text) == 1 and s.label_ in ("GPE", "LOC"))]
+    rest = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in old]
+    doc.ents = sorted(filter_spans(flat + [s for s in rest if s is not None]), key=lambda s: s.start)
     return doc
 
 
