@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import filter_spans
 
@@ -170,8 +170,8 @@ class CharNER:
         chars = [self.chars.get(c, 1) for c in text]
         bigrams = [[self.bigrams.get(padded[i : i + 2], 1), self.bigrams.get(padded[i + 1 : i + 3], 1)]
                    for i in range(len(text))]
-        return (feats.states, feats.piece, feats.place, torch.tensor(chars), torch.tensor(bigrams),
-                torch.from_numpy(lexicon.flags(text)))
+        return (feats.states, feats.piece, feats.place, torch.tensor(chars, dtype=torch.long),
+                torch.tensor(bigrams, dtype=torch.long).reshape(-1, 2), torch.from_numpy(lexicon.flags(text)))
 
     @staticmethod
     def batch(items: list[tuple]) -> list:
@@ -187,22 +187,18 @@ class CharNER:
         """The names of each text as character spans."""
         import torch
 
-        out: list[list[tuple[int, int, str]]] = []
         self.model.eval()
         per_text = list(encode_windows(self.encoder, texts, self.cfg["window"], self.cfg["batch_size"]))
-        flat = [(text, a, b, f) for text, ws in zip(texts, per_text) for a, b, f in ws]
-        found: list[list[tuple[int, int, str]]] = []
+        flat = [(i, text, a, z, f) for i, (text, ws) in enumerate(zip(texts, per_text)) for a, z, f in ws if z > a]
+        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         with torch.no_grad():
             for b in range(0, len(flat), self.cfg["batch_size"]):
                 chunk = flat[b : b + self.cfg["batch_size"]]
-                items = [self.inputs(text[a:z], f, self.lexicon) for text, a, z, f in chunk]
+                items = [self.inputs(text[a:z], f, self.lexicon) for _, text, a, z, f in chunk]
                 log_probs = torch.log_softmax(self.model(*self.batch(items)), -1).numpy()
-                for k, (_, a, z, _) in enumerate(chunk):
-                    found.append([(a + s, a + e, lab) for s, e, lab in
-                                  spans_of(viterbi(log_probs[k, : z - a], *self._decode))])
-        it = iter(found)
-        for ws in per_text:
-            out.append([span for _ in ws for span in next(it)])
+                for k, (i, _, a, z, _) in enumerate(chunk):
+                    out[i].extend((a + s, a + e, lab) for s, e, lab in
+                                  spans_of(viterbi(log_probs[k, : z - a], *self._decode)))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -418,7 +414,3 @@ def set_names(doc: Doc, names: list[tuple[int, int, str]]) -> Doc:
     rest = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in old]
     doc.ents = sorted(filter_spans(flat + [s for s in rest if s is not None]), key=lambda s: s.start)
     return doc
-
-
-def names_of(doc: Doc) -> list[Span]:
-    return list(doc.spans.get(NAMES_KEY, []))

@@ -106,6 +106,7 @@ def test_it_learns_names_and_survives_a_round_trip(assets_dir, tmp_path):
     for text, names in zip(texts, found):
         assert [(text[s:e], lab in ("GPE", "LOC") if s else lab) for s, e, lab in names] == \
             [(text[:2], "PERSON"), (text[4:6], True)]
+    assert comp.names(["", texts[0]]) == [[], found[0]]  # an empty text among others
     comp.to_disk(tmp_path / "cn")
     again = CharNER("char_ner", **comp.cfg).from_disk(tmp_path / "cn")
     assert again.names(texts) == found
