@@ -151,6 +151,7 @@ class CharNER:
         self.bigrams: dict[str, int] = {}
         self.lexicon = Lexicon({}, cfg["lexicon_max_length"])
         self.model = None
+        self._state: bytes | None = None  # weights read by from_disk, loaded on first use
         self._encoder: CharEncoder | None = None
         self._decode = _transitions()
 
@@ -187,7 +188,7 @@ class CharNER:
         """The names of each text as character spans."""
         import torch
 
-        self.model.eval()
+        model = self.tagger
         per_text = list(encode_windows(self.encoder, texts, self.cfg["window"], self.cfg["batch_size"]))
         flat = [(i, text, a, z, f) for i, (text, ws) in enumerate(zip(texts, per_text)) for a, z, f in ws if z > a]
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
@@ -195,7 +196,7 @@ class CharNER:
             for b in range(0, len(flat), self.cfg["batch_size"]):
                 chunk = flat[b : b + self.cfg["batch_size"]]
                 items = [self.inputs(text[a:z], f, self.lexicon) for _, text, a, z, f in chunk]
-                log_probs = torch.log_softmax(self.model(*self.batch(items)), -1).numpy()
+                log_probs = torch.log_softmax(model(*self.batch(items)), -1).numpy()
                 for k, (i, _, a, z, _) in enumerate(chunk):
                     out[i].extend((a + s, a + e, lab) for s, e, lab in
                                   spans_of(viterbi(log_probs[k, : z - a], *self._decode)))
@@ -215,7 +216,7 @@ class CharNER:
             yield from self._annotate(batch)
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
-        if self.model is None:
+        if self.tagger is None:
             raise ValueError(f"{self.name}: the character NER is not trained; train the pipeline from its config")
         return [set_names(doc, names) for doc, names in zip(docs, self.names([d.text for d in docs]))]
 
@@ -306,22 +307,33 @@ class CharNER:
         path.mkdir(parents=True, exist_ok=True)
         (path / "vocab.json").write_text(json.dumps({"chars": self.chars, "bigrams": self.bigrams,
                                                      "lexicon": self.lexicon.names}, ensure_ascii=False), "utf8")
-        if self.model is not None:
-            torch.save(self.model.state_dict(), path / "model.pt")
+        if self.model is not None or self._state is not None:
+            torch.save(self.tagger.state_dict(), path / "model.pt")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> CharNER:
-        import torch
-
+        """Read the vocabularies and keep the weights' bytes: the tagger and e5 are built on first use,
+        so a process that forks workers (`dipnlp run --n-process 2`) has run no torch code before."""
         path = Path(path)
         vocab = json.loads((path / "vocab.json").read_text("utf8"))
         self.chars, self.bigrams = vocab["chars"], vocab["bigrams"]
         self.lexicon = Lexicon(vocab["lexicon"], self.cfg["lexicon_max_length"])
-        if (path / "model.pt").exists():
-            width = self.encoder.width
-            self.model = build_model(width, len(self.chars) + 2, len(self.bigrams) + 2, self.cfg)
-            self.model.load_state_dict(torch.load(path / "model.pt", weights_only=True))
-            self.model.eval()
+        self.model = None
+        self._state = (path / "model.pt").read_bytes() if (path / "model.pt").exists() else None
         return self
+
+    @property
+    def tagger(self):
+        """The trained tagger, built from the weights `from_disk` read where it has not been yet."""
+        if self.model is None and self._state is not None:
+            import io
+
+            import torch
+
+            self.model = build_model(self.encoder.width, len(self.chars) + 2, len(self.bigrams) + 2, self.cfg)
+            self.model.load_state_dict(torch.load(io.BytesIO(self._state), weights_only=True))
+            self.model.eval()
+            self._state = None
+        return self.model
 
 
 def corpus_samples(corpus_dir: str, split: str) -> list[Sample]:
