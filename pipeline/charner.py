@@ -26,7 +26,7 @@ from rich.console import Console
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 
 from .charfeatures import CharEncoder, CharFeatures, encode_windows, windows
 from .corpus import load_doc, split_paths
@@ -206,14 +206,8 @@ class CharNER:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterable[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._annotate(batch)
-                batch = []
-        if batch:
-            yield from self._annotate(batch)
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._annotate(list(batch))
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
         if self.tagger is None:

@@ -22,6 +22,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
+from spacy.util import minibatch
 
 from .encoder import get_encoder
 from .labels import THEMES
@@ -163,14 +164,8 @@ class ThemeClassifier:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterable[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._annotate(batch)
-                batch = []
-        if batch:
-            yield from self._annotate(batch)
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._annotate(list(batch))
 
     def probabilities(self, docs: list[Doc]) -> tuple[list[list[Span]], list[np.ndarray]]:
         """Per doc its sentences and their probabilities per label (sentences × labels)."""

@@ -20,8 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -35,38 +33,10 @@ PREFIX = "passage: "
 def char_features(texts: list[str], encoder: str, groups: list[tuple[int, int]], batch_size: int = 64):
     """Per text: its characters' features (float16) and their place in their piece (0 alone, 1 first,
     2 inside, 3 last): a piece of several characters gives each of them the same vector."""
-    import torch
-    from tokenizers import Tokenizer
+    from pipeline.charfeatures import CharEncoder
 
-    from pipeline.encoder import Encoder
-
-    tok = Tokenizer.from_file(str(Path(encoder) / "tokenizer.json"))  # for the offsets of the pieces
-    tok.enable_truncation(256)
-    e5 = Encoder(encoder)
-    model = e5.model
-    out: list = [None] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=e5.bf16):
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            encs = tok.encode_batch([PREFIX + texts[i] for i in idx])
-            width = max(len(e.ids) for e in encs)
-            ids = torch.tensor([e.ids + [1] * (width - len(e.ids)) for e in encs])
-            mask = torch.tensor([[1] * len(e.ids) + [0] * (width - len(e.ids)) for e in encs])
-            states = model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states
-            hidden = torch.cat([torch.stack(states[a : b_ + 1]).float().mean(0) for a, b_ in groups], -1)
-            for k, i in enumerate(idx):
-                n = len(texts[i])
-                piece_of, place = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-                for j, (s, e) in enumerate(encs[k].offsets):
-                    if encs[k].special_tokens_mask[j] or e <= len(PREFIX):
-                        continue
-                    s, e = max(s, len(PREFIX)) - len(PREFIX), min(e - len(PREFIX), n)
-                    for c in range(s, e):
-                        piece_of[c] = j
-                        place[c] = 0 if e - s == 1 else 1 if c == s else 3 if c == e - 1 else 2
-                out[i] = (hidden[k, piece_of].to(torch.float16).clone(), torch.from_numpy(place))
-    return out
+    feats = CharEncoder(encoder, [list(g) for g in groups]).encode(texts, batch_size)
+    return [(f.states[f.piece], f.place) for f in feats]
 
 
 def tag_ids(n: int, spans: list[tuple[int, int, str]]) -> list[int]:
