@@ -59,6 +59,26 @@ class CharEncoder:
         self.encoder = get_encoder(model_name, "mean", "cpu", precision)  # the one the themes and aligner use
         self.groups = [(int(a), int(b)) for a, b in layer_groups]
         self.width = self.encoder.model.config.hidden_size * len(self.groups)
+        import copy
+
+        import torch
+
+        # only the layers the groups read run; under bfloat16 they run as a bfloat16 copy (40 MB; the
+        # shared encoder stays float32 for the sentence vectors), about a fifth faster than autocast,
+        # whose casts cost more than they save on two cores, and within cosine 0.9999 of it
+        layers = self.encoder.model.encoder.layer[: max(z for _, z in self.groups)]
+        self.dtype = torch.bfloat16 if self.encoder.bf16 else torch.float32
+        self.layers = copy.deepcopy(layers).to(self.dtype) if self.encoder.bf16 else layers
+
+    def hidden_states(self, ids, mask) -> list:
+        """The embeddings' states and those of each layer that runs."""
+        import torch
+
+        states = [self.encoder.model.embeddings(input_ids=ids).to(self.dtype)]
+        bias = (1 - mask[:, None, None, :].to(self.dtype)) * torch.finfo(self.dtype).min
+        for layer in self.layers:
+            states.append(layer(states[-1], attention_mask=bias)[0])
+        return states
 
     def encode(self, texts: list[str], batch_size: int = 64,
                progress: Callable[[int], None] | None = None) -> list[CharFeatures]:
@@ -68,15 +88,14 @@ class CharEncoder:
 
         out: list = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        model = self.encoder.model
-        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=self.encoder.bf16):
+        with torch.inference_mode():
             for b in range(0, len(order), batch_size):
                 idx = order[b : b + batch_size]
                 encs = self.tokenizer.encode_batch([PREFIX + texts[i] for i in idx])
                 width = max(len(e.ids) for e in encs)
                 ids = torch.tensor([e.ids + [1] * (width - len(e.ids)) for e in encs])
                 mask = torch.tensor([[1] * len(e.ids) + [0] * (width - len(e.ids)) for e in encs])
-                hidden = model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states
+                hidden = self.hidden_states(ids, mask)
                 states = torch.cat([torch.stack(hidden[a : z + 1]).float().mean(0) for a, z in self.groups], -1)
                 rows, pieces, places = [], [], []
                 for k, i in enumerate(idx):

@@ -38,6 +38,7 @@ MSRA_LABELS = {"PER": ("PERSON",), "ORG": ("ORG",), "LOC": ("GPE", "LOC")}
 LEXICON_GROUP = {"PERSON": 0, "GPE": 1, "LOC": 1, "ORG": 2}  # GPE and LOC share one set of flags
 TAGS = ["O"] + [f"{p}-{label}" for label in LABELS for p in "BMES"]
 TAG_ID = {t: i for i, t in enumerate(TAGS)}
+RECENT_TEXTS = 256
 
 # A training text: (text, [(start, end, labels)]); `labels` empty: characters with no target
 Sample = tuple[str, list[tuple[int, int, tuple[str, ...]]]]
@@ -154,6 +155,7 @@ class CharNER:
         self._state: bytes | None = None  # weights read by from_disk, loaded on first use
         self._encoder: CharEncoder | None = None
         self._decode = _transitions()
+        self._recent: dict[str, list[tuple[int, int, str]]] = {}
 
     # -- inputs
 
@@ -162,6 +164,12 @@ class CharNER:
         if self._encoder is None:
             self._encoder = CharEncoder(self.cfg["model_name"], self.cfg["layers"], self.cfg["precision"])
         return self._encoder
+
+    def autocast(self):
+        """bfloat16 matrix products where the machine has them, as for e5: a pass of training takes a fifth less."""
+        import torch
+
+        return torch.autocast("cpu", torch.bfloat16, enabled=self.encoder.encoder.bf16)
 
     def inputs(self, text: str, feats: CharFeatures, lexicon: Lexicon) -> tuple:
         """The tensors of one text: features, piece rows and places, character ids, bigram ids, flags."""
@@ -185,18 +193,28 @@ class CharNER:
     # -- prediction
 
     def names(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-        """The names of each text as character spans."""
+        """The names of each text as character spans. The names of recent texts are kept: training
+        scores the same dev texts after every few hundred steps, and this component is trained by then."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if todo:
+            self._recent.update(zip(todo, self.tag(todo)))
+        out = [self._recent[t] for t in texts]
+        while len(self._recent) > RECENT_TEXTS:
+            del self._recent[next(iter(self._recent))]
+        return out
+
+    def tag(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         import torch
 
         model = self.tagger
         per_text = list(encode_windows(self.encoder, texts, self.cfg["window"], self.cfg["batch_size"]))
         flat = [(i, text, a, z, f) for i, (text, ws) in enumerate(zip(texts, per_text)) for a, z, f in ws if z > a]
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-        with torch.no_grad():
+        with torch.no_grad(), self.autocast():
             for b in range(0, len(flat), self.cfg["batch_size"]):
                 chunk = flat[b : b + self.cfg["batch_size"]]
                 items = [self.inputs(text[a:z], f, self.lexicon) for _, text, a, z, f in chunk]
-                log_probs = torch.log_softmax(model(*self.batch(items)), -1).numpy()
+                log_probs = torch.log_softmax(model(*self.batch(items)).float(), -1).numpy()
                 for k, (i, _, a, z, _) in enumerate(chunk):
                     out[i].extend((a + s, a + e, lab) for s, e, lab in
                                   spans_of(viterbi(log_probs[k, : z - a], *self._decode)))
@@ -218,8 +236,13 @@ class CharNER:
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
                    corpus_dir: str | None = None, split: str = "train", msra_path: str | None = None,
-                   msra_limit: int = 0, log: Callable[[str], None] | None = None) -> None:
-        """Train the tagger on the split's gold names (never dev or test) and MSRA's."""
+                   msra_limit: int = 0, trained: str | None = None, log: Callable[[str], None] | None = None
+                   ) -> None:
+        """Train the tagger on the split's gold names (never dev or test) and MSRA's, or take the one
+        trained in `trained` (`dipnlp train` trains it there while the segmenter trains)."""
+        if trained:
+            self.from_disk(trained)
+            return
         samples = corpus_samples(corpus_dir, split) if corpus_dir else []
         if msra_path:
             samples += [(t, [(s, e, MSRA_LABELS[lab]) for s, e, lab in spans]) for t, spans in
@@ -255,6 +278,7 @@ class CharNER:
         if log:
             log(f"{self.name}: features of {len(samples)} texts in {time.perf_counter() - start:.0f} s")
         self.model = build_model(self.encoder.width, len(self.chars) + 2, len(self.bigrams) + 2, cfg)
+        self._recent.clear()
         opt = torch.optim.Adam(self.model.parameters(), lr=cfg["learn_rate"])
         steps = cfg["epochs"] * -(-len(items) // cfg["train_batch"])
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: max(0.0, 1 - step / steps))
@@ -268,7 +292,9 @@ class CharNER:
                 chunks = [items[b : b + cfg["train_batch"]] for b in range(0, len(items), cfg["train_batch"])]
                 rng.shuffle(chunks)
                 for chunk in chunks:
-                    loss = partial_nll(self.model(*self.batch(chunk)), [x[6] for x in chunk])
+                    with self.autocast():
+                        logits = self.model(*self.batch(chunk))
+                    loss = partial_nll(logits.float(), [x[6] for x in chunk])
                     opt.zero_grad()
                     loss.backward()
                     opt.step()
@@ -312,6 +338,7 @@ class CharNER:
         self.chars, self.bigrams = vocab["chars"], vocab["bigrams"]
         self.lexicon = Lexicon(vocab["lexicon"], self.cfg["lexicon_max_length"])
         self.model = None
+        self._recent.clear()
         self._state = (path / "model.pt").read_bytes() if (path / "model.pt").exists() else None
         return self
 
@@ -375,12 +402,20 @@ def build_model(feat_width: int, n_chars: int, n_bigrams: int, cfg: dict[str, An
             width = cfg["proj_width"] + cfg["char_width"] + 8 + 2 * cfg["bigram_width"] + 12
             self.lstm = torch.nn.LSTM(width, cfg["hidden_width"], batch_first=True, bidirectional=True)
             self.out = torch.nn.Linear(2 * cfg["hidden_width"], len(TAGS))
-            self.drop = torch.nn.Dropout(cfg["dropout"])
+            self.rate = cfg["dropout"]
 
         def forward(self, feats, place, chars, bigrams, flags):
             x = torch.cat([torch.relu(self.proj(feats)), self.chars(chars), self.place(place),
                            self.bigrams(bigrams).flatten(-2), flags], -1)
             return self.out(self.drop(self.lstm(self.drop(x))[0]))
+
+        def drop(self, x):
+            """One dropout mask per text, the same at every character: a mask per value costs more
+            than the LSTM on a CPU, and a shared one is the usual dropout for recurrent layers."""
+            if not self.training or not self.rate:
+                return x
+            keep = torch.empty(x.shape[0], 1, x.shape[2], dtype=x.dtype).bernoulli_(1 - self.rate)
+            return x * keep / (1 - self.rate)
 
     return Tagger()
 

@@ -44,7 +44,13 @@ def check_inputs(config) -> None:
 
 
 def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[str, Any], gpu_id: int = -1) -> Path:
-    """The segmenter step (if the config asks for it), then spaCy's training of the pipeline."""
+    """The segmenter step (if the config asks for it), then spaCy's training of the pipeline.
+
+    pkuseg trains on one core, so the character NER, which needs no tokenizer, trains meanwhile in
+    this process; spaCy's initialisation then reads it from `OUTPUT/char_ner`."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     from spacy.cli.train import train as spacy_train
 
     import pipeline  # noqa: F401  (registrations)
@@ -54,14 +60,39 @@ def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     seg_cfg = config.interpolate().get("segmenter", {})
-    if seg_cfg.get("train"):
-        overrides = {**overrides, "paths.pkuseg_model": str(ensure_segmenter(seg_cfg, config, output / "segmenter"))}
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        segmenter = None
+        if seg_cfg.get("train"):
+            segmenter = pool.submit(ensure_segmenter, seg_cfg, config, output / "segmenter")
+        overrides = {**overrides, **pretrain_char_ner(config, output)}
+        if segmenter is not None:
+            overrides["paths.pkuseg_model"] = str(segmenter.result())
     spacy_train(Path(config_path), output, use_gpu=gpu_id, overrides=overrides)
     return output / "model-best"
 
 
+def pretrain_char_ner(config, output: Path) -> dict[str, str]:
+    """Train the pipeline's `char_ner` components as their blocks say, each into `output/NAME`; the
+    overrides that hand them on."""
+    import spacy
+
+    resolved = config.interpolate()
+    out: dict[str, str] = {}
+    for name in resolved["nlp"]["pipeline"]:
+        block = dict(resolved["components"].get(name, {}))
+        init = dict(resolved["initialize"].get("components", {}).get(name, {}))
+        if block.pop("factory", None) != "char_ner" or init.get("trained"):
+            continue
+        comp = spacy.blank("xx").add_pipe("char_ner", name=name, config=block)
+        comp.initialize(lambda: [], **init)
+        comp.to_disk(output / name)
+        out[f"initialize.components.{name}.trained"] = str(output / name)
+    return out
+
+
 def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
-    """Fine-tune pkuseg as the [segmenter] block says; reuse an earlier result with the same settings."""
+    """Fine-tune pkuseg as the [segmenter] block says; reuse an earlier result with the same settings.
+    It runs in a worker process beside the character NER, so it reports in one line, with no spinner."""
     from rich.console import Console
 
     from .corpus import load_doc, split_paths
@@ -93,8 +124,8 @@ def ensure_segmenter(seg_cfg: dict[str, Any], config, out_dir: Path) -> Path:
     wanted = json.dumps(settings.__dict__, sort_keys=True)
     if (out_dir / "weights.npz").exists() and stamp.exists() and stamp.read_text() == wanted:
         return out_dir
-    with console.status(f"fine-tuning the pkuseg segmenter ({settings.iterations} passes) …"):
-        info = train_segmenter(settings, out_dir)
+    console.print(f"fine-tuning the pkuseg segmenter ({settings.iterations} passes) in a worker process …")
+    info = train_segmenter(settings, out_dir)
     stamp.write_text(wanted)
     console.print(f"segmenter trained on {info['sentences']} sentences in {info['seconds']:.0f} s → {out_dir}")
     return out_dir

@@ -42,7 +42,9 @@ def tiny_model(assets_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     out = tmp_path_factory.mktemp("tiny")
     cmd = [sys.executable, "-m", "pipeline", "train", str(ROOT / "configs/default.cfg"), "--output", str(out),
            "--paths.msra_limit", "50", "--paths.char_msra_limit", "50", "--components.char_ner.epochs", "1",
-           "--initialize.components.char_ner.split", "dev", "--segmenter.train", "false", "--training.max_steps", "6",
+           "--initialize.components.char_ner.split", "dev", "--segmenter.pd98_limit", "50",
+           "--segmenter.iterations", "1", "--segmenter.corpus_split", "dev",
+           "--paths.pd98", str(assets_dir / "pd98/199801.txt"), "--training.max_steps", "6",
            "--training.eval_frequency", "3", "--initialize.components.aligner.split", "dev",
            "--paths.pkuseg_base", str(assets_dir / "pkuseg/mixed"), "--paths.msra_train",
            str(assets_dir / "msra/msra_train.txt"), "--paths.encoder", str(assets_dir / "e5-small"),

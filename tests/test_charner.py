@@ -5,6 +5,7 @@ import torch
 
 from pipeline.charfeatures import windows
 from pipeline.charner import (
+    RECENT_TEXTS,
     TAG_ID,
     TAGS,
     CharNER,
@@ -85,6 +86,14 @@ def test_names_split_tokens_and_merge_by_the_guidelines():
         ("王毅", "PERSON"), ("中国特色社会主义", "INITIATIVE"), ("拉美", "LOC"), ("新中国", "GPE")]
 
 
+def test_a_batch_larger_than_the_recent_texts_keeps_its_names(monkeypatch):
+    comp = CharNER("char_ner", lexicon_max_length=16)
+    monkeypatch.setattr(comp, "tag", lambda texts: [[(0, 1, t)] for t in texts])
+    texts = [f"第{i}句" for i in range(RECENT_TEXTS + 50)]
+    assert comp.names(texts) == [[(0, 1, t)] for t in texts]
+    assert len(comp._recent) == RECENT_TEXTS
+
+
 def test_corpus_samples_teach_nothing_inside_other_labels():
     samples = corpus_samples(str(CORPUS), "dev")
     assert samples
@@ -94,7 +103,7 @@ def test_corpus_samples_teach_nothing_inside_other_labels():
 
 
 @pytest.mark.slow
-def test_it_learns_names_and_survives_a_round_trip(assets_dir, tmp_path):
+def test_it_learns_names_and_survives_a_round_trip(assets_dir, tmp_path, monkeypatch):
     nlp = spacy.blank("zh")
     comp = nlp.add_pipe("char_ner", config={"model_name": str(assets_dir / "e5-small"), "epochs": 8,
                                             "learn_rate": 0.01, "bigram_min_count": 1})
@@ -107,6 +116,9 @@ def test_it_learns_names_and_survives_a_round_trip(assets_dir, tmp_path):
         assert [(text[s:e], lab in ("GPE", "LOC") if s else lab) for s, e, lab in names] == \
             [(text[:2], "PERSON"), (text[4:6], True)]
     assert comp.names(["", texts[0]]) == [[], found[0]]  # an empty text among others
+    with monkeypatch.context() as m:  # texts seen lately are not tagged again
+        m.setattr(comp, "tag", lambda texts: pytest.fail(f"tagged again: {texts}"))
+        assert comp.names(texts[::-1]) == found[::-1]
     comp.to_disk(tmp_path / "cn")
     again = CharNER("char_ner", **comp.cfg).from_disk(tmp_path / "cn")
     assert again.names(texts) == found

@@ -83,6 +83,20 @@ def test_the_trained_pipeline_loads_with_spacy_in_a_fresh_process(tiny_model):
     assert "adapter (384, 384)" in proc.stdout  # fitted at initialize, saved and loaded with the pipeline
 
 
+def test_training_hands_on_the_segmenter_and_the_character_ner(tiny_model):
+    """Both train before spaCy's loop, side by side; the pipeline saved is built on them."""
+    import torch
+    from spacy.util import load_config
+
+    out = tiny_model.parent
+    assert (out / "segmenter/weights.npz").exists()
+    cfg = load_config(tiny_model / "config.cfg")
+    assert cfg["paths"]["pkuseg_model"] == str(out / "segmenter")
+    assert cfg["initialize"]["components"]["char_ner"]["trained"] == str(out / "char_ner")
+    first, kept = (torch.load(d / "char_ner/model.pt", weights_only=True) for d in (out, tiny_model))
+    assert first.keys() == kept.keys() and all(torch.equal(first[k], kept[k]) for k in first)
+
+
 def test_themes_and_aligner_embed_each_sentence_once(tiny_model, monkeypatch):
     import spacy
 
