@@ -50,6 +50,9 @@ class CharEncoder:
 
     def __init__(self, model_name: str, layer_groups: list[list[int]], precision: str = "auto",
                  max_pieces: int = 512) -> None:
+        import copy
+
+        import torch
         from tokenizers import Tokenizer
 
         from .encoder import get_encoder, resolve_model
@@ -59,10 +62,6 @@ class CharEncoder:
         self.encoder = get_encoder(model_name, "mean", "cpu", precision)  # the one the themes and aligner use
         self.groups = [(int(a), int(b)) for a, b in layer_groups]
         self.width = self.encoder.model.config.hidden_size * len(self.groups)
-        import copy
-
-        import torch
-
         # only the layers the groups read run; under bfloat16 they run as a bfloat16 copy (40 MB; the
         # shared encoder stays float32 for the sentence vectors), about a fifth faster than autocast,
         # whose casts cost more than they save on two cores, and within cosine 0.9999 of it
