@@ -59,24 +59,24 @@ def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[
     check_inputs(config)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    seg_cfg = config.interpolate().get("segmenter", {})
+    resolved = config.interpolate()
+    seg_cfg = resolved.get("segmenter", {})
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
         segmenter = None
         if seg_cfg.get("train"):
             segmenter = pool.submit(ensure_segmenter, seg_cfg, config, output / "segmenter")
-        overrides = {**overrides, **pretrain_char_ner(config, output)}
+        overrides = {**overrides, **pretrain_char_ner(resolved, output)}
         if segmenter is not None:
             overrides["paths.pkuseg_model"] = str(segmenter.result())
     spacy_train(Path(config_path), output, use_gpu=gpu_id, overrides=overrides)
     return output / "model-best"
 
 
-def pretrain_char_ner(config, output: Path) -> dict[str, str]:
-    """Train the pipeline's `char_ner` components as their blocks say, each into `output/NAME`; the
-    overrides that hand them on."""
+def pretrain_char_ner(resolved, output: Path) -> dict[str, str]:
+    """Train the pipeline's `char_ner` components as the interpolated config's blocks say, each into
+    `output/NAME`; the overrides that hand them on."""
     import spacy
 
-    resolved = config.interpolate()
     out: dict[str, str] = {}
     for name in resolved["nlp"]["pipeline"]:
         block = dict(resolved["components"].get(name, {}))
