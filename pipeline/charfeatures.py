@@ -79,9 +79,9 @@ class CharEncoder:
             states.append(layer(states[-1], attention_mask=bias)[0])
         return states
 
-    def encode(self, texts: list[str], batch_size: int = 64,
-               progress: Callable[[int], None] | None = None) -> list[CharFeatures]:
-        """Features of each text, computed in batches of similar length."""
+    def encode(self, texts: list[str], batch_size: int = 64, progress: Callable[[int], None] | None = None,
+               pace: Callable[[], None] | None = None) -> list[CharFeatures]:
+        """Features of each text, computed in batches of similar length; `pace` is called before each."""
         import numpy as np
         import torch
 
@@ -89,6 +89,8 @@ class CharEncoder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with torch.inference_mode():
             for b in range(0, len(order), batch_size):
+                if pace is not None:
+                    pace()
                 idx = order[b : b + batch_size]
                 encs = self.tokenizer.encode_batch([PREFIX + texts[i] for i in idx])
                 width = max(len(e.ids) for e in encs)

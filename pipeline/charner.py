@@ -236,10 +236,11 @@ class CharNER:
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None,
                    corpus_dir: str | None = None, split: str = "train", msra_path: str | None = None,
-                   msra_limit: int = 0, trained: str | None = None, log: Callable[[str], None] | None = None
-                   ) -> None:
+                   msra_limit: int = 0, trained: str | None = None, log: Callable[[str], None] | None = None,
+                   pace: Callable[[], None] | None = None) -> None:
         """Train the tagger on the split's gold names (never dev or test) and MSRA's, or take the one
-        trained in `trained` (`dipnlp train` trains it there while the segmenter trains)."""
+        trained in `trained` (`dipnlp train` trains it there while the segmenter trains). `pace` is
+        called before each batch (`dipnlp train` sets torch's threads there)."""
         if trained:
             self.from_disk(trained)
             return
@@ -251,9 +252,10 @@ class CharNER:
         if not samples:
             raise ValueError(f"{self.name}: no training names; set corpus_dir or msra_path in "
                              f"[initialize.components.{self.name}]")
-        self.train(samples, log=log)
+        self.train(samples, log=log, pace=pace)
 
-    def train(self, samples: list[Sample], log: Callable[[str], None] | None = None) -> None:
+    def train(self, samples: list[Sample], log: Callable[[str], None] | None = None,
+              pace: Callable[[], None] | None = None) -> None:
         import torch
         from rich.progress import Progress
 
@@ -271,7 +273,7 @@ class CharNER:
         with Progress(transient=True) as progress:
             task = progress.add_task(f"{self.name}: e5 features of {len(samples)} texts", total=len(samples))
             feats = self.encoder.encode([t for t, _ in samples], cfg["batch_size"],
-                                        lambda n: progress.advance(task, n))
+                                        lambda n: progress.advance(task, n), pace)
         items = [self.inputs(text, f, lexicons[i >= half]) + (torch.from_numpy(tag_targets(len(text), spans)),)
                  for i, ((text, spans), f) in enumerate(zip(samples, feats))]
         del feats
@@ -292,6 +294,8 @@ class CharNER:
                 chunks = [items[b : b + cfg["train_batch"]] for b in range(0, len(items), cfg["train_batch"])]
                 rng.shuffle(chunks)
                 for chunk in chunks:
+                    if pace is not None:
+                        pace()
                     with self.autocast():
                         logits = self.model(*self.batch(chunk))
                     loss = partial_nll(logits.float(), [x[6] for x in chunk])

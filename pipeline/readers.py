@@ -27,32 +27,20 @@ _LOC_SUFFIX = re.compile(r"(洋|海|江|河|湖|山|岛|半岛|洲|峡|湾|高�
 _UNSEEN_IN_MSRA = re.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两几多余半%％年月日时分秒世纪]")
 
 
-class DocMaker:
-    """Predicted docs of clean text, each text segmented once per segmenter.
-
-    spaCy's initialisation asks a reader for its examples once per component and training
-    once per epoch; segmenting the same MSRA sentences and paragraphs every time cost minutes.
-    """
-
-    def __init__(self) -> None:
-        self._words: dict[tuple[int, str], tuple[list[str], list[bool]]] = {}
-
-    def __call__(self, nlp: Language, text: str) -> SpacyDoc:
-        tok = nlp.tokenizer
-        if not hasattr(tok, "tokenize_clean"):
-            return nlp.make_doc(text)
-        key = (id(tok.zh.pkuseg_seg), text)  # the segmenter is loaded at initialisation
-        if key in self._words:
-            words, spaces = self._words[key]
-            return SpacyDoc(nlp.vocab, words=words, spaces=spaces)
-        doc = tok.tokenize_clean(text)
-        self._words[key] = ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
-        return doc
+def make_doc(nlp: Language, text: str) -> SpacyDoc:
+    """The predicted doc of a clean text: segmented without normalising it again."""
+    tok = nlp.tokenizer
+    return tok.tokenize_clean(text) if hasattr(tok, "tokenize_clean") else nlp.make_doc(text)
 
 
-def doc_examples(nlp: Language, doc: CorpusDoc, make_doc: DocMaker | None = None) -> Iterator[Example]:
+def _segmenter(nlp: Language) -> object:
+    """The segmenter the tokenizer has loaded (at initialisation), or the tokenizer itself."""
+    zh = getattr(nlp.tokenizer, "zh", None)
+    return getattr(zh, "pkuseg_seg", None) or nlp.tokenizer
+
+
+def doc_examples(nlp: Language, doc: CorpusDoc) -> Iterator[Example]:
     """One Example per paragraph, with entities and sentence themes where the gold has them."""
-    make_doc = make_doc or DocMaker()
     text = doc["text"]
     ents = doc.get("entities")
     sents = doc.get("sentences") or []
@@ -141,9 +129,8 @@ def msra_label(name: str, label: str) -> str:
     return MSRA_LABELS[label]
 
 
-def msra_example(nlp: Language, text: str, spans: list[tuple[int, int, str]],
-                 make_doc: DocMaker | None = None) -> Example:
-    doc = (make_doc or DocMaker())(nlp, text)
+def msra_example(nlp: Language, text: str, spans: list[tuple[int, int, str]]) -> Example:
+    doc = make_doc(nlp, text)
     offsets = _aligned(doc, {"entities": [(s, e, msra_label(text[s:e], lab)) for s, e, lab in spans]})["entities"]
     tags = offsets_to_biluo_tags(doc, offsets)
     tags = ["-" if t == "O" and _UNSEEN_IN_MSRA.search(tok.text) else t for t, tok in zip(tags, doc)]
@@ -151,23 +138,35 @@ def msra_example(nlp: Language, text: str, spans: list[tuple[int, int, str]],
     return Example.from_dict(doc, {"entities": tags})
 
 
+class CorpusReader:
+    """Examples from the split's corpus documents, plus MSRA sentences when `msra_path` is set.
+
+    spaCy's initialisation asks for the examples once per component and training once per epoch;
+    they are made once per segmenter (spaCy copies the predicted docs before it changes them)."""
+
+    def __init__(self, corpus_dir: str, split: str, msra_path: str | None, msra_limit: int, shuffle_seed: int) -> None:
+        self.corpus_dir, self.split = corpus_dir, split
+        self.msra_path, self.msra_limit = msra_path, msra_limit
+        self.shuffle_seed = shuffle_seed
+        self.segmenter: object = None  # the one the examples were made with
+        self.examples: list[Example] = []
+
+    def __call__(self, nlp: Language) -> Iterator[Example]:
+        if self.segmenter is not _segmenter(nlp):
+            self.examples = []
+            for path in split_paths(self.corpus_dir, self.split):
+                self.examples.extend(doc_examples(nlp, load_doc(path)))
+            if self.msra_path:
+                self.examples.extend(msra_example(nlp, text, spans)
+                                     for text, spans in read_msra(self.msra_path, self.msra_limit))
+            if self.shuffle_seed:
+                random.Random(self.shuffle_seed).shuffle(self.examples)
+            self.segmenter = _segmenter(nlp)
+        yield from self.examples
+
+
 @registry.readers("dipnlp.Corpus.v1")
 def create_corpus_reader(
     corpus_dir: str, split: str, msra_path: str | None = None, msra_limit: int = 0, shuffle_seed: int = 0
 ) -> Callable[[Language], Iterable[Example]]:
-    """Examples from the split's corpus documents, plus MSRA sentences when `msra_path` is set."""
-
-    make_doc = DocMaker()
-
-    def read(nlp: Language) -> Iterator[Example]:
-        examples: list[Example] = []
-        for path in split_paths(corpus_dir, split):
-            examples.extend(doc_examples(nlp, load_doc(path), make_doc))
-        if msra_path:
-            for text, spans in read_msra(msra_path, msra_limit):
-                examples.append(msra_example(nlp, text, spans, make_doc))
-        if shuffle_seed:
-            random.Random(shuffle_seed).shuffle(examples)
-        yield from examples
-
-    return read
+    return CorpusReader(corpus_dir, split, msra_path, msra_limit, shuffle_seed)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,6 @@ def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[
 
     pkuseg trains on one core, so the character NER, which needs no tokenizer, trains meanwhile in
     this process; spaCy's initialisation then reads it from `OUTPUT/char_ner`."""
-    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     from spacy.cli.train import train as spacy_train
@@ -65,16 +66,46 @@ def train_pipeline(config_path: str | Path, output: str | Path, overrides: dict[
         segmenter = None
         if seg_cfg.get("train"):
             segmenter = pool.submit(ensure_segmenter, seg_cfg, config, output / "segmenter")
-        overrides = {**overrides, **pretrain_char_ner(resolved, output)}
+        with SharedCores(segmenter) as pace:
+            overrides = {**overrides, **pretrain_char_ner(resolved, output, pace)}
         if segmenter is not None:
             overrides["paths.pkuseg_model"] = str(segmenter.result())
     spacy_train(Path(config_path), output, use_gpu=gpu_id, overrides=overrides)
     return output / "model-best"
 
 
-def pretrain_char_ner(resolved, output: Path) -> dict[str, str]:
+class SharedCores:
+    """torch's threads beside a worker process that holds a core: one fewer than the machine's until the
+    worker is done, then all again. On two cores, e5 ran at less than half the speed with two threads
+    beside a busy core than with one (docs/BENCHMARKS.md): each parallel step waits for the thread
+    that lost its core. Call it before each batch."""
+
+    def __init__(self, worker: Future | None) -> None:
+        import torch
+
+        self.worker = worker
+        self.threads = torch.get_num_threads()
+
+    def __call__(self) -> None:
+        import torch
+
+        busy = self.worker is not None and not self.worker.done()
+        wanted = max(1, self.threads - 1) if busy else self.threads
+        if torch.get_num_threads() != wanted:
+            torch.set_num_threads(wanted)
+
+    def __enter__(self) -> SharedCores:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import torch
+
+        torch.set_num_threads(self.threads)
+
+
+def pretrain_char_ner(resolved, output: Path, pace: Callable[[], None] | None = None) -> dict[str, str]:
     """Train the pipeline's `char_ner` components as the interpolated config's blocks say, each into
-    `output/NAME`; the overrides that hand them on."""
+    `output/NAME`, calling `pace` before each batch; the overrides that hand them on."""
     import spacy
 
     out: dict[str, str] = {}
@@ -84,7 +115,7 @@ def pretrain_char_ner(resolved, output: Path) -> dict[str, str]:
         if block.pop("factory", None) != "char_ner" or init.get("trained"):
             continue
         comp = spacy.blank("xx").add_pipe("char_ner", name=name, config=block)
-        comp.initialize(lambda: [], **init)
+        comp.initialize(lambda: [], **init, pace=pace)
         comp.to_disk(output / name)
         out[f"initialize.components.{name}.trained"] = str(output / name)
     return out

@@ -5,7 +5,7 @@ from pipeline.readers import create_corpus_reader
 from .conftest import CORPUS
 
 
-def test_the_reader_segments_each_text_once_and_gives_the_same_examples(tiny_model, assets_dir, monkeypatch):
+def test_the_reader_makes_its_examples_once_per_segmenter(tiny_model, assets_dir, monkeypatch):
     nlp = spacy.load(tiny_model)
     read = create_corpus_reader(str(CORPUS), "dev", msra_path=str(assets_dir / "msra/msra_train.txt"), msra_limit=20)
     calls = []
@@ -20,3 +20,14 @@ def test_the_reader_segments_each_text_once_and_gives_the_same_examples(tiny_mod
     assert len(calls) == len(set(calls)) == len(first)
     assert summary() == first
     assert len(calls) == len(first)  # the second pass segmented nothing again
+
+    class Relearnt:  # another segmenter, as [initialize.tokenizer] loads one
+        def __init__(self, seg):
+            self.seg = seg
+
+        def cut(self, text):
+            return self.seg.cut(text)
+
+    monkeypatch.setattr(nlp.tokenizer.zh, "pkuseg_seg", Relearnt(nlp.tokenizer.zh.pkuseg_seg))
+    assert summary() == first
+    assert len(calls) == 2 * len(first)
