@@ -152,7 +152,8 @@ class CorpusReader:
         self.examples: list[Example] = []
 
     def __call__(self, nlp: Language) -> Iterator[Example]:
-        if self.segmenter is not _segmenter(nlp):
+        segmenter = _segmenter(nlp)
+        if self.segmenter is not segmenter:
             self.examples = []
             for path in split_paths(self.corpus_dir, self.split):
                 self.examples.extend(doc_examples(nlp, load_doc(path)))
@@ -161,7 +162,7 @@ class CorpusReader:
                                      for text, spans in read_msra(self.msra_path, self.msra_limit))
             if self.shuffle_seed:
                 random.Random(self.shuffle_seed).shuffle(self.examples)
-            self.segmenter = _segmenter(nlp)
+            self.segmenter = segmenter
         yield from self.examples
 
 
