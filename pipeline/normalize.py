@@ -13,7 +13,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from .frontmatter import FrontMatter, parse_lines, split_inline
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》【】「」『』—…·"
@@ -23,6 +24,7 @@ PARA_END = tuple("。！？：；”’）」』…")
 # Footnote markers in the body: [1], *, ①…⑳, and superscript-like (1) after a character.
 _MARKER_RE = re.compile(r"\s*(?:\[\d{1,3}\]|［\d{1,3}］|[①-⑳]|\*+)")
 _FOOTNOTE_START = re.compile(r"^\s*(\[\d{1,3}\]|［\d{1,3}］|[①-⑳]|\*+)\s*(?=\S)")
+_MARKER_LINE = re.compile(r"^\s*(?:\[\d{1,3}\]|［\d{1,3}］|[①-⑳]|\*+)\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$")
 _JOURNAL_HEADER = re.compile(r"^\s*《[^》]{2,20}》\s*\d{4}\s*年\s*第\s*\d{1,2}\s*期\s*$")
 _EDITOR = re.compile(r"^\s*[【\[]\s*责\s*任\s*编\s*辑\s*[：:](.*?)[】\]]\s*$")
@@ -49,16 +51,26 @@ class Abstract:
 
 @dataclass
 class Speech:
-    """A normalised speech: the clean body and what the PDF layer carried around it."""
+    """A normalised speech: the clean body and what the layout carried around it."""
 
     text: str
-    title: str | None = None
-    speaker: str | None = None
+    front: FrontMatter = field(default_factory=FrontMatter)
+    title_block: str = ""  # the lines the front matter was read from, as they were
     footnotes: list[dict[str, str]] = field(default_factory=list)
     abstract: Abstract | None = None
     editor: str | None = None
     converted_from_traditional: bool = False
-    dropped: list[str] = field(default_factory=list)  # page furniture and end matter set aside
+    furniture: list[str] = field(default_factory=list)  # running headers, page numbers, markers, the editor line
+    coverage: dict[str, int] = field(default_factory=dict)  # Chinese characters of the input, by where they went
+    notes: list[str] = field(default_factory=list)  # warnings for the user
+
+    @property
+    def title(self) -> str | None:
+        return self.front.title
+
+    @property
+    def speaker(self) -> str | None:
+        return self.front.speaker
 
 
 # --------------------------------------------------------------------------- decoding
@@ -83,12 +95,12 @@ def decode(data: bytes, source: str = "<input>") -> str:
                 except UnicodeDecodeError:
                     raise InputError(
                         f"{source}: not text in UTF-8, UTF-16 or GB18030; is it a binary file? "
-                        "Give the text extracted from the PDF (for example with pdftotext)"
+                        "dipnlp reads text, PDF, web page (.html) and Word (.docx) files"
                     ) from None
     if _is_binary(text):
         raise InputError(
-            f"{source}: looks like a binary file, not text; extract the text first "
-            "(for example pdftotext FILE.pdf FILE.txt)"
+            f"{source}: looks like a binary file, not text; dipnlp reads text, PDF, web page (.html) "
+            "and Word (.docx) files: convert it to one of these (an old .doc: save it as .docx)"
         )
     return text
 
@@ -102,23 +114,6 @@ def _is_binary(text: str) -> bool:
     sample = text[:20000]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     return "\x00" in sample or controls > max(8, len(sample) // 100)
-
-
-def read_input(path: str | Path, max_bytes: int) -> str:
-    """Read and decode one input file, refusing files over `max_bytes`."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give files, or the folder alone to run every file in it")
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one speech; "
-            "split it into one file per speech or raise --max-mb"
-        )
-    return decode(path.read_bytes(), str(path))
 
 
 # --------------------------------------------------------------------------- characters
@@ -170,12 +165,13 @@ def _display_len(line: str) -> int:
     ) // 2
 
 
-def _is_page_furniture(line: str, repeated: set[str], title: str | None) -> bool:
+def _is_page_furniture(line: str, repeated: set[str], running: set[str]) -> bool:
+    """Page numbers, the journal's running header, lines repeated on pages, the article's running title."""
     s = line.strip()
     if _PAGE_NUMBER.match(s) or _JOURNAL_HEADER.match(s):
         return True
     compact = s.replace(" ", "")
-    return compact in repeated or (title is not None and compact == title)
+    return compact in repeated or any(compact == x or compact.endswith(f"：{x}") for x in running)
 
 
 def _repeated_short_lines(lines: list[str]) -> set[str]:
@@ -197,6 +193,10 @@ def _is_clean_layout(lines: list[str]) -> bool:
 
 # --------------------------------------------------------------------------- the English end matter
 
+def _is_tail_furniture(row: str) -> bool:
+    return bool(_PAGE_NUMBER.match(row) or _JOURNAL_HEADER.match(row) or _EDITOR.match(row))
+
+
 def split_english_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     """Split off the trailing block of lines written mostly in Latin script."""
     idx = len(lines)
@@ -214,12 +214,12 @@ def split_english_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[:idx], tail
 
 
-def parse_english(tail: list[str], dropped: list[str] | None = None) -> Abstract | None:
-    """Title, author and abstract from the English end matter."""
-    rows = [ln.strip() for ln in tail if ln.strip() and not _PAGE_NUMBER.match(ln.strip())]
-    rows = [r for r in rows if not _EDITOR.match(r)]
-    if dropped is not None:
-        dropped.extend(ln.strip() for ln in tail if _PAGE_NUMBER.match(ln.strip()) or _EDITOR.match(ln.strip()))
+def parse_english(tail: list[str], set_aside: list[str] | None = None) -> Abstract | None:
+    """Title, author and abstract from the English end matter; its page furniture (an abstract
+    that crosses a page has a header and a page number inside) and keywords go to `set_aside`."""
+    rows = [ln.strip() for ln in tail if ln.strip() and not _is_tail_furniture(ln.strip())]
+    if set_aside is not None:
+        set_aside.extend(ln.strip() for ln in tail if ln.strip() and _is_tail_furniture(ln.strip()))
     if not rows:
         return None
     title_rows: list[str] = []
@@ -228,8 +228,8 @@ def parse_english(tail: list[str], dropped: list[str] | None = None) -> Abstract
     state = "title"
     for k, row in enumerate(rows):
         if _KEYWORDS.match(row):
-            if dropped is not None:
-                dropped.extend(rows[k:])
+            if set_aside is not None:
+                set_aside.extend(rows[k:])
             break
         if _ABSTRACT_LABEL.match(row):
             state = "abstract"
@@ -268,10 +268,59 @@ def join_latin(rows: list[str]) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
+# --------------------------------------------------------------------------- text with no line breaks
+
+_OPENING = (r"第[一二三四五六七八九十]{1,3}[，、]|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|"
+            r"[一二三四五六七八九十]{1,2}是|尊敬的|女士们|各位|朋友们|同志们|主席先生|谢谢|展望|最后，|"
+            r"[^，。！？：“”\s]{2,24}记者[：:]|[^，。！？：“”\s]{0,8}发言人[：:]")
+_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*|[：:](?=\s*(?:第一[，、]|一、|（一）|一是))")
+_SALUTATION = re.compile(r"^(尊敬的|女士们|先生们|各位|朋友们|同志们|亲爱的|主席先生)[^。！？]{0,120}?[：:]")
+# A reporter's question runs to its last question mark; the answer follows without a name.
+_QUESTION_TURN = re.compile(r"^[^，。！？：“”\s]{2,24}记者[：:].*?[？?][”’）)]*(?=[^？?]*$|[^？?]*[。！][^？?]*$)")
+# Longer than any paragraph of the corpus (483 characters): a line this long holds several.
+UNBROKEN_LINE = 600
+
+
+def recover_paragraphs(text: str, speaker: str | None = None) -> list[str]:
+    """Paragraphs of a text that lost its line breaks (a speech per line of a collection).
+
+    A new paragraph starts after a sentence where the next words open one the way speeches
+    do: a salutation, 第一，/一、/（一）/一是, a reporter's question (…记者：), the speaker's or
+    spokesperson's answer (王毅：, 发言人：), 展望…, 最后，…, 谢谢…; a salutation ends at its colon.
+    """
+    opening = re.compile(_OPENING + (f"|{re.escape(speaker)}[：:]" if speaker else ""))
+    cuts = [0]
+    for m in _SENTENCE_END.finditer(text):
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos < len(text) and opening.match(text, pos) and pos > cuts[-1]:
+            cuts.append(pos)
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:] + [len(text)]):
+        para = text[a:b].strip()
+        m = _SALUTATION.match(para) or _QUESTION_TURN.match(para)
+        if m and m.end() < len(para):
+            out += [para[: m.end()], para[m.end() :].strip()]
+        elif para:
+            out.append(para)
+    return out
+
+
 # --------------------------------------------------------------------------- the whole pass
 
+def count_cjk(text: str | None) -> int:
+    return len(_CJK_RE.findall(text or ""))
+
+
 def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speech:
-    """Clean raw speech text; raise `InputError` when there is no Chinese speech in it."""
+    """Clean raw speech text; raise `InputError` when there is no Chinese speech in it.
+
+    Every Chinese character of the input is accounted for in `Speech.coverage` (body, title
+    block, footnotes, abstract, page furniture, dropped), and `Speech.notes` warns when the
+    split looks wrong: a footnote that swallowed the speech reads as footnotes larger than a
+    tenth of the body.
+    """
     text = tidy_characters(unicodedata.normalize("NFC", raw))
     converted = False
     if simplify:
@@ -280,8 +329,9 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         raise InputError(f"{source}: contains no Chinese text; dipnlp analyses Chinese speeches")
     lines = text.split("\n")
     lines, english = split_english_tail(lines)
-    dropped: list[str] = []
-    abstract = parse_english(english, dropped) if english else None
+    furniture: list[str] = []
+    abstract = parse_english(english, furniture) if english else None
+    tail_furniture = sum(count_cjk(x) for x in furniture)
 
     editor = None
     kept: list[str] = []
@@ -289,32 +339,68 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         m = _EDITOR.match(ln)
         if m:
             editor = re.sub(r"\s+", "", m.group(1)) or None
-            dropped.append(ln.strip())
+            furniture.append(ln.strip())
             continue
         kept.append(ln)
     lines = kept
 
-    title, speaker, start = _front_matter(lines)
+    front, start = parse_lines(lines, strip_marker=_strip_markers)
+    front_text = "\n".join(lines[:start])
     lines = lines[start:]
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is not None and len(lines[first]) > UNBROKEN_LINE and start == 0:
+        inline, pos = split_inline(lines[first].strip())
+        if pos:
+            front, front_text = inline, lines[first].strip()[:pos]
+            lines[first] = lines[first].strip()[pos:]
+    footnotes: list[dict[str, str]] = []
     if _is_clean_layout(lines):
         paragraphs = [squeeze_spaces(ln) for ln in lines if ln.strip()]
-        footnotes: list[dict[str, str]] = []
     else:
-        paragraphs, footnotes = _undo_pdf_layout(lines, title, dropped)
+        paragraphs, footnotes = _undo_pdf_layout(lines, front, furniture)
+    paragraphs = [q for p in paragraphs for q in (
+        recover_paragraphs(p, front.speaker) if len(p) > UNBROKEN_LINE else [p])]
     paragraphs = [p for p in (_strip_markers(p) for p in paragraphs) if p]
     if not any(_CJK_RE.search(p) for p in paragraphs):
         raise InputError(f"{source}: no speech body left once headers, footnotes and the abstract are set aside; "
                          "give the text of the speech itself")
-    return Speech(
+    speech = Speech(
         text="\n".join(paragraphs),
-        title=title,
-        speaker=speaker,
+        front=front,
+        title_block=front_text,
         footnotes=footnotes,
         abstract=abstract if abstract and abstract.text else None,
         editor=editor,
         converted_from_traditional=converted,
-        dropped=dropped,
+        furniture=furniture,
     )
+    speech.coverage = {
+        "input": count_cjk(text),
+        "body": count_cjk(speech.text),
+        "title_block": count_cjk(speech.title_block),
+        "footnotes": sum(count_cjk(f["text"]) for f in footnotes),
+        "abstract": count_cjk("\n".join(english)) - tail_furniture,
+        "furniture": sum(count_cjk(x) for x in furniture),
+    }
+    speech.coverage["dropped"] = speech.coverage["input"] - sum(
+        v for k, v in speech.coverage.items() if k != "input")
+    speech.notes = coverage_notes(speech.coverage)
+    return speech
+
+
+def coverage_notes(coverage: dict[str, int]) -> list[str]:
+    """Warnings for a split that looks wrong: nothing is set aside without a word."""
+    notes = []
+    body, total = coverage["body"], coverage["input"]
+    if coverage["footnotes"] > body / 10:
+        notes.append(f"footnotes hold {coverage['footnotes']} Chinese characters, more than a tenth of the body's "
+                     f"{body}: a footnote may have taken in part of the speech; check the record's footnotes")
+    if body < total / 2:
+        notes.append(f"the body holds only {body} of the input's {total} Chinese characters; check what went to "
+                     "the footnotes, the title block and the page furniture")
+    if coverage["dropped"] > 0:
+        notes.append(f"{coverage['dropped']} Chinese characters of the input were dropped")
+    return notes
 
 
 def _strip_markers(paragraph: str) -> str:
@@ -322,48 +408,55 @@ def _strip_markers(paragraph: str) -> str:
     return re.sub(r"(?<=\S)" + _MARKER_RE.pattern, "", paragraph).strip()
 
 
-def _front_matter(lines: list[str]) -> tuple[str | None, str | None, int]:
-    """Title and author at the top: short lines, then a line holding only a 2-4 character name."""
-    nonblank = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()]
-    for k, (i, ln) in enumerate(nonblank[:4]):
-        name = re.sub(r"[\s*]|\[\d+\]", "", ln)
-        if k > 0 and 2 <= len(name) <= 4 and all(_CJK_RE.match(ch) for ch in name):
-            heads = [x for _, x in nonblank[:k]]
-            if all(len(x) <= 60 and not x.endswith(PARA_END) for x in heads):
-                return _strip_markers("".join(squeeze_spaces(x) for x in heads)), name, i + 1
-    return None, None, 0
+def _full_width(lines: list[str]) -> int:
+    """The width of a full line of the body: the median of lines that do not end a sentence."""
+    widths = sorted(_display_len(s) for s in lines if not s.endswith(PARA_END)) or sorted(map(_display_len, lines))
+    return widths[len(widths) // 2] if widths else 0
 
 
 def _undo_pdf_layout(
-    lines: list[str], title: str | None, dropped: list[str]
+    lines: list[str], front: FrontMatter, furniture: list[str]
 ) -> tuple[list[str], list[dict[str, str]]]:
-    compact_title = title.replace(" ", "") if title else None
+    """Page furniture out, footnotes aside, hard-wrapped lines joined into paragraphs.
+
+    A footnote runs from its marker while each of its lines is full (small type holds more
+    characters than a body line) and has not ended a sentence: the seed's three-line note in the
+    middle of a paragraph ends there, and the paragraph it interrupted joins up again.
+    """
+    stripped = [ln.strip() for ln in lines if ln.strip()]
     repeated = _repeated_short_lines(lines)
+    full = _full_width(stripped)
+    running = {front.title} if front.title else set()  # odd pages: the title, or `author：title`
     body: list[tuple[str, bool, bool]] = []  # (line, blank line before it, indented)
     footnotes: list[dict[str, str]] = []
-    in_note = False
+    note_open = False
+    note_width = 0
     blank_before = False
     for ln in lines:
         s = ln.strip()
         if not s:
             blank_before = True
             continue
-        if _is_page_furniture(s, repeated, compact_title):
-            dropped.append(s)
-            in_note = False
+        if _is_page_furniture(s, repeated, running) or _MARKER_LINE.match(s):
+            furniture.append(s)
+            note_open = False
             blank_before = False
             continue
         m = _FOOTNOTE_START.match(s)
-        if m and (s[m.end() : m.end() + 1] not in CJK_PUNCT) and (in_note or _note_like(s, m)):
+        if m and (s[m.end() : m.end() + 1] not in CJK_PUNCT) and _note_like(s, m):
             footnotes.append({"marker": m.group(1), "text": squeeze_spaces(s[m.end() :])})
-            in_note = True
+            note_width = _display_len(s)
+            note_open = note_width >= full - 1 and not s.endswith(("。", "！", "？"))
             continue
-        if in_note:
+        if note_open:
             footnotes[-1]["text"] += squeeze_spaces(s)
+            width = _display_len(s)
+            note_width = max(note_width, width)
+            note_open = width >= min(note_width, full) - 1 and not s.endswith(("。", "！", "？"))
             continue
         body.append((s, blank_before, ln.startswith("  ")))
         blank_before = False
-    return _join_paragraphs(body), footnotes
+    return _join_paragraphs(body, full), footnotes
 
 
 def _note_like(line: str, m: re.Match) -> bool:
@@ -374,16 +467,16 @@ def _note_like(line: str, m: re.Match) -> bool:
     ) or m.group(1).startswith("*")
 
 
-def _join_paragraphs(body: list[tuple[str, bool, bool]]) -> list[str]:
+def _join_paragraphs(body: list[tuple[str, bool, bool]], full: int) -> list[str]:
     """Rejoin hard-wrapped lines into paragraphs.
 
     The first signal a layout offers wins: first-line indents, else blank lines (when none
-    falls inside a sentence), else a short line ending a sentence.
+    falls inside a sentence), else line widths: a line that ends a sentence well short of a
+    full line ends its paragraph, and so does a sentence end before a heading (第一，…) or
+    before a line two characters short of full (an indent the extractor dropped).
     """
     if not body:
         return []
-    widths = sorted(_display_len(s) for s, _, _ in body)
-    full = widths[int(len(widths) * 0.9)] if len(widths) >= 5 else max(widths)
     n_indented = sum(1 for _, _, ind in body if ind)
     use_indent = 3 <= n_indented <= 0.8 * len(body)
     use_blanks = not use_indent and any(blank for _, blank, _ in body[1:]) and all(
@@ -399,11 +492,11 @@ def _join_paragraphs(body: list[tuple[str, bool, bool]]) -> list[str]:
             elif use_blanks:
                 starts_new = blank
             else:
-                short_prev = _display_len(prev) < full - 1
-                # Inside a paragraph every line is full; a short one ends it (headings too).
-                starts_new = short_prev or (
-                    prev.endswith(PARA_END) and bool(_HEADING_START.match(squeeze_spaces(line)))
-                )
+                width = _display_len(prev)
+                # A first line whose indent the extractor dropped is two characters short of full.
+                indented_width = full - 3 <= _display_len(line) <= full - 2 and not line.endswith(PARA_END)
+                starts_new = (prev.endswith(PARA_END) and (width <= full - 3 or indented_width or bool(
+                    _HEADING_START.match(squeeze_spaces(line))))) or width <= full * 0.6
         if starts_new:
             paragraphs.append(current)
             current = ""

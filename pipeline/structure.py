@@ -40,7 +40,7 @@ _QUESTION = re.compile(r"^[^，。：:]{2,24}(记者|报|社|台|网|电视)[^�
 _OUTLOOK = re.compile(r"^(展望|新的一年|面向新的一年|明年，|放眼明年)")
 _CONCLUSION = re.compile(
     r"^(回顾|总结|综上|总之|总的来看|归结起来|一年来的实践|一年来，我们深刻|实践告诉我们|实践证明|"
-    r"抚今追昔|回首|我们深刻体会到|一年的外交实践|这些成就)"
+    r"抚今追昔|回首|我们深刻体会到|一年的外交实践|这些成就|[^。]{0,30}之所以[^。]{0,80}根本在于)"
 )
 _CLOSING = re.compile(r"(谢谢|感谢大家|祝[愿各大]|预祝|干杯|祝福|于.{2,20}签署|签署于)")
 _CLOSING_START = re.compile(r"^(让我们|最后|女士们|各位|朋友们|同志们|谢谢|主席先生，)")
@@ -83,15 +83,18 @@ def _is_topic_heading(p: Paragraph, following: Paragraph | None) -> bool:
     """An unnumbered headline: one short sentence that a much longer paragraph develops
     (筹建亚洲基础设施投资银行取得历史性突破，成为这一年中国外交的一大亮点。)."""
     t = p.text
+    if following is not None and (_ORDINAL_HEAD.match(following.text) or _NUMBERED_HEAD.match(following.text)):
+        return False  # the last word of a numbered section, not the headline of a new one
     return (following is not None and t.endswith("。") and len(t) <= 60 and len(split_sentences(t)) == 1
             and len(following.text) >= max(80, 2 * len(t))
             and not any(r.match(t) for r in (_SHI_ITEM, _VOCATIVE, _CONCLUSION, _OUTLOOK)))
 
 
-def _opens_points(p: Paragraph) -> bool:
-    """一是… or a whole-paragraph 第一，…: the first of the points a preceding paragraph announces."""
+def _opens_points(p: Paragraph, is_point: bool) -> bool:
+    """一是… or a whole-paragraph 第一，… followed directly by 第二，…: the first of the points a
+    preceding paragraph announces."""
     m_ord = _ORDINAL_HEAD.match(p.text)
-    return bool(_SHI_ITEM.match(p.text)) or bool(m_ord and m_ord[1] == "一" and not _is_heading_line(p))
+    return bool(_SHI_ITEM.match(p.text)) or bool(m_ord and m_ord[1] == "一" and not _is_heading_line(p) and is_point)
 
 
 def parallel_runs(paras: list[Paragraph], min_run: int = 3, max_head: int = 40) -> set[int]:
@@ -111,12 +114,39 @@ def parallel_runs(paras: list[Paragraph], min_run: int = 3, max_head: int = 40) 
     return out
 
 
+def ordinal_points(paras: list[Paragraph]) -> set[int]:
+    """第一，… paragraphs that follow one another directly (第一，… 第二，… 第三，…): the points of
+    one announcement. Where other paragraphs stand between 第一 and 第二, the numbers head sections
+    (the seed's 第一，面对世纪疫情… is followed by four paragraphs before 第二)."""
+    numbers = [chinese_number(m[1]) if (m := _ORDINAL_HEAD.match(p.text)) else 0 for p in paras]
+    out: set[int] = set()
+    for k in range(len(paras) - 1):
+        if numbers[k] and numbers[k + 1] == numbers[k] + 1:
+            out.update((k, k + 1))
+    return out
+
+
+def _opens_outlook(text: str, p: Paragraph) -> bool:
+    """展望…, or a paragraph that opens with the year after the one the speech reviews (2022年，…
+    in a review of 2021, the first year the text names)."""
+    if _OUTLOOK.match(p.text):
+        return True
+    m_year = _YEAR_OPENING.match(p.text)
+    m_first = _FIRST_YEAR.search(text)
+    return bool(m_year and m_first and int(m_year[1]) == int(m_first[1]) + 1 and p.start > len(text) // 2)
+
+
+_YEAR_OPENING = re.compile(r"^(\d{4})年[，,]")
+_FIRST_YEAR = re.compile(r"(\d{4})年")
+
+
 def find_sections(text: str) -> list[dict[str, Any]]:
     """Sections in the corpus format; top-level ones tile the text, items tile their parent's tail."""
     paras = paragraphs(text)
     if not paras:
         return []
     n = len(paras)
+    points = ordinal_points(paras)
 
     # 1. Closing: a vocative line near the end and all after it, else trailing thanks or calls.
     closing_at = n
@@ -146,9 +176,11 @@ def find_sections(text: str) -> list[dict[str, Any]]:
     for k, p in enumerate(paras[:closing_at]):
         t = p.text
         m_ord, m_num = _ORDINAL_HEAD.match(t), _NUMBERED_HEAD.match(t)
-        m_item = _SHI_ITEM.match(t) or _BRACKET_ITEM.match(t) or k in parallel
+        # Parallel openings are points of their own only where no 第一，… numbering heads the sections.
+        m_item = _SHI_ITEM.match(t) or _BRACKET_ITEM.match(t) or (k in parallel and scheme != "ord")
         was_item, after_items = after_items, False
-        if m_ord and chinese_number(m_ord[1]) in (1, series) and not _is_heading_line(p) and tops:
+        if m_ord and chinese_number(m_ord[1]) in (1, series) and not _is_heading_line(p) and tops and (
+                k in points or scheme == "ord" and in_outlook):
             # 第一，… opening a whole paragraph, not a headline: the points a section announces.
             series = chinese_number(m_ord[1]) + 1
             items.append((k, len(tops) - 1))
@@ -179,11 +211,12 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             headlines += 1
             after_body = True
             continue
-        if _OUTLOOK.match(t) and k > 0 and not in_outlook:
+        if k > 0 and not in_outlook and _opens_outlook(text, p):
             tops.append((k, "outlook"))
             in_outlook = True
             continue
-        next_is_item = k + 1 < closing_at and (_opens_points(paras[k + 1]) or (k + 1 in parallel and k not in parallel))
+        next_is_item = k + 1 < closing_at and (_opens_points(paras[k + 1], k + 1 in points)
+                                               or (k + 1 in parallel and k not in parallel and scheme != "ord"))
         if next_is_item and not m_item and not in_outlook and k > 1 and (not tops or tops[-1][0] < k - 1):
             # An announcement followed by points (一是…, 第一，…, or a parallel run) opens a section.
             tops.append((k, "body"))
@@ -196,6 +229,10 @@ def find_sections(text: str) -> list[dict[str, Any]]:
             items.append((k, len(tops) - 1))
             after_items = True
 
+    # An outlook that ends in its points (一是…六是) and one last paragraph after them: that is the close.
+    if closing_at == n and in_outlook and items and items[-1][1] == len(tops) - 1 and items[-1][0] == n - 2 \
+            and not _SHI_ITEM.match(paras[-1].text) and tops[-1][1] == "outlook":
+        closing_at = n - 1
     if closing_at < n:
         tops.append((closing_at, "closing"))
 

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalize import InputError, decode, normalize, read_input
+from pipeline.inputs import read_document
+from pipeline.normalize import InputError, decode, normalize
 
 from .conftest import CORPUS, ROOT, SAMPLE_ID, corpus_docs
 
@@ -58,7 +59,7 @@ def test_encodings(tmp_path):
         "utf16be": b"\xfe\xff" + text.encode("utf-16-be"),
     }.items():
         (tmp_path / name).write_bytes(data)
-        assert read_input(tmp_path / name, 10_000) == text, name
+        assert read_document(tmp_path / name, 10_000).text == text, name
 
 
 def test_bad_inputs_get_one_line_errors(tmp_path):
@@ -70,14 +71,14 @@ def test_bad_inputs_get_one_line_errors(tmp_path):
     for name, (data, needle) in cases.items():
         (tmp_path / name).write_bytes(data)
         with pytest.raises(InputError, match=needle) as info:
-            read_input(tmp_path / name, 10_000)
+            read_document(tmp_path / name, 10_000)
         assert str(tmp_path / name) in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(InputError, match="no Chinese"):
         normalize("This is an English text only.", "english.txt")
     big = tmp_path / "big.txt"
     big.write_bytes("中".encode() * 400_000)
     with pytest.raises(InputError, match="over the 1 MB limit"):
-        read_input(big, 1_000_000)
+        read_document(big, 1_000_000)
 
 
 def test_traditional_characters_are_converted():
@@ -108,7 +109,8 @@ def test_normalize_never_crashes_loses_no_chinese_and_is_idempotent(raw):
         assert not _han(raw) or "no speech body" in str(e)
         return
     abstract = speech.abstract
-    kept = [speech.text, speech.title or "", speech.speaker or "", *(f["text"] for f in speech.footnotes),
-            *speech.dropped, *([abstract.title or "", abstract.author or "", abstract.text] if abstract else [])]
+    kept = [speech.text, speech.title_block, *(f["text"] for f in speech.footnotes),
+            *speech.furniture, *([abstract.title or "", abstract.author or "", abstract.text] if abstract else [])]
     assert _han("".join(kept)) == _han(raw)
+    assert speech.coverage["dropped"] == 0 and speech.coverage["input"] == len(_han(raw))
     assert normalize(speech.text, simplify=False).text == speech.text
