@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := corpus/raw/2021-wang-yi-review.txt
+# The real article the project started from, as a PDF extractor left it (read from ../shared only).
+SEED := $(wildcard ../shared/seed/2021-wang-yi-review.txt)
 
 .PHONY: all install assets train sample test lint clean
 
@@ -29,6 +31,10 @@ train: training/model-best/config.cfg
 sample: train
 	$(BIN)/dipnlp run $(SAMPLE) --out out
 	@echo "analysis of the sample speech: out/2021-wang-yi-review.json and out/2021-wang-yi-review.html"
+ifneq ($(SEED),)
+	$(BIN)/dipnlp run $(SEED) --out out/seed
+	@echo "analysis of the seed article: out/seed/2021-wang-yi-review.json and .html"
+endif
 
 test: assets
 	$(BIN)/python -m pytest -q

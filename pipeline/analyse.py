@@ -9,12 +9,20 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .align import clause_units
+from .frontmatter import FrontMatter
+from .inputs import Extracted, to_speech
 from .themes import doc_themes
 
 
-def make_doc(nlp: Language, raw: str, abstract: str | None = None) -> Doc:
-    """Tokenize (normalise, find structure, segment) and attach a separately given abstract."""
-    doc = nlp.make_doc(raw)
+def make_doc(nlp: Language, raw: str | Extracted, abstract: str | None = None, source: str = "<input>") -> Doc:
+    """Tokenize (normalise, find structure, segment) and attach a separately given abstract.
+
+    `raw` is text, or what a reader made of a PDF, web page or Word file."""
+    if isinstance(raw, Extracted):
+        doc = nlp.tokenizer.from_speech(to_speech(raw, source))
+        doc._.meta["format"] = raw.format
+    else:
+        doc = nlp.make_doc(raw)
     if abstract is not None:
         doc._.abstract = {"title": None, "author": None, "text": " ".join(abstract.split())}
     return doc
@@ -24,6 +32,7 @@ def analyse(nlp: Language, raw: str, abstract: str | None = None) -> Doc:
     return nlp(make_doc(nlp, raw, abstract))
 
 
+FRONT_KEYS = tuple(FrontMatter().as_meta())
 _FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"(\d{4})年")
 
@@ -38,13 +47,15 @@ def speech_date(footnotes: list[dict[str, str]], title: str | None) -> str | Non
     return m[1] if m else None
 
 
-def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None) -> dict[str, Any]:
+def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None, source: str | None = None) -> dict[str, Any]:
     """The corpus format, filled with the pipeline's predictions."""
     meta = doc._.meta or {}
+    front = {key: meta.get(key) for key in FRONT_KEYS}
+    front["date"] = front["date"] or speech_date(doc._.footnotes or [], meta.get("title"))
     record: dict[str, Any] = {
         "id": doc_id,
-        "meta": {"title": meta.get("title"), "speaker": meta.get("speaker"),
-                 "date": speech_date(doc._.footnotes or [], meta.get("title")), "venue": None, "source": None},
+        "meta": {**front, "venue": None, "source": source,
+                 **({"format": meta["format"]} if meta.get("format") else {})},
         "text": doc.text,
         "sections": doc._.sections or [],
         "sentences": [
@@ -55,6 +66,8 @@ def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None) -> dict[str, An
         "words": [[t.idx, t.idx + len(t.text)] for t in doc if not t.is_space],
         "footnotes": doc._.footnotes or [],
     }
+    if meta.get("coverage"):
+        record["coverage"] = meta["coverage"]
     if raw is not None:
         record["raw"] = raw
     abstract = doc._.abstract
@@ -64,7 +77,7 @@ def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None) -> dict[str, An
                               "text": abstract["text"], "units": units}
     if doc._.alignment is not None:
         record["alignment"] = doc._.alignment
-    notes = []
+    notes = list(meta.get("notes") or [])
     if meta.get("converted_from_traditional"):
         notes.append("the input was in traditional characters and was converted to simplified")
     if not abstract:

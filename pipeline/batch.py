@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .analyse import doc_to_record, make_doc
-from .normalize import InputError, read_input
-
-INPUT_SUFFIXES = {".txt", ".text", ".md", ""}
+from .inputs import SUFFIXES, read_document
+from .normalize import InputError
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -31,15 +31,39 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def expand_inputs(inputs: list[Path]) -> list[Path]:
-    files: list[Path] = []
+@dataclass(frozen=True)
+class Input:
+    """One file to analyse and the name its outputs take (its path under the folder given, no suffix)."""
+
+    path: Path
+    name: str
+
+
+def expand_inputs(inputs: list[Path]) -> tuple[list[Input], list[tuple[Path, str]]]:
+    """The files to analyse, and the files of the folders given that are skipped, with why.
+
+    A file named on the command line is read whatever its suffix (its format is told by content);
+    a folder is searched with its subfolders for the suffixes readers exist for. Output names keep
+    the path under the folder, so `2019/讲话.txt` and `2020/讲话.txt` do not overwrite each other,
+    and two files that differ only in their suffix keep it (`speech.txt` → `speech.txt.json`).
+    """
+    found: list[tuple[Path, str]] = []
+    skipped: list[tuple[Path, str]] = []
     for item in inputs:
-        if item.is_dir():
-            files.extend(sorted(p for p in item.iterdir() if p.is_file() and not p.name.startswith(".")
-                                and p.suffix.lower() in INPUT_SUFFIXES))
-        else:
-            files.append(item)
-    return files
+        if not item.is_dir():
+            found.append((item, item.with_suffix("").name))
+            continue
+        for p in sorted(item.rglob("*")):
+            rel = p.relative_to(item)
+            if p.is_dir() or any(part.startswith(".") for part in rel.parts):
+                continue
+            if p.suffix.lower() in SUFFIXES or (p.suffix == "" and p.is_file()):
+                found.append((p, rel.with_suffix("").as_posix()))
+            else:
+                skipped.append((p, f"{p}: skipped, not a kind dipnlp reads ({', '.join(sorted(SUFFIXES))})"))
+    counts = Counter(name for _, name in found)
+    files = [Input(p, name if counts[name] == 1 else f"{name}{p.suffix}") for p, name in found]
+    return files, skipped
 
 
 @dataclass
@@ -47,15 +71,16 @@ class BatchResult:
     done: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings about documents that were analysed
 
 
-def outputs_for(path: Path, out_dir: Path) -> tuple[Path, Path]:
-    return out_dir / f"{path.stem}.json", out_dir / f"{path.stem}.html"
+def outputs_for(item: Input, out_dir: Path) -> tuple[Path, Path]:
+    return out_dir / f"{item.name}.json", out_dir / f"{item.name}.html"
 
 
 def run_batch(
     nlp: Language,
-    files: list[Path],
+    files: list[Input],
     out_dir: Path,
     *,
     abstract: str | None = None,
@@ -64,44 +89,46 @@ def run_batch(
     batch_size: int = 4,
     max_bytes: int = 5_000_000,
     render: Callable[[dict], str] | None = None,
-    on_progress: Callable[[Path], None] | None = None,
+    on_progress: Callable[[Input], None] | None = None,
 ) -> BatchResult:
     """Analyse every file; a file whose JSON and HTML both exist is skipped unless `force`."""
     result = BatchResult()
     if out_dir.exists():  # temporary files of a run that was killed mid-write
-        for stale in out_dir.glob(".*.part"):
+        for stale in out_dir.rglob(".*.part"):
             stale.unlink(missing_ok=True)
-    todo: list[Path] = []
-    for path in files:
-        json_path, html_path = outputs_for(path, out_dir)
+    todo: list[Input] = []
+    for item in files:
+        json_path, html_path = outputs_for(item, out_dir)
         if not force and json_path.exists() and (render is None or html_path.exists()):
-            result.skipped.append(path)
+            result.skipped.append(item.path)
             if on_progress:
-                on_progress(path)
+                on_progress(item)
         else:
-            todo.append(path)
+            todo.append(item)
 
     def prepared() -> Iterator[tuple]:
-        for path in todo:
+        for item in todo:
             try:
-                raw = read_input(path, max_bytes)
-                yield make_doc(nlp, raw, abstract), (path, None)
+                extracted = read_document(item.path, max_bytes)
+                yield make_doc(nlp, extracted, abstract, str(item.path)), (item, None)
             except (InputError, OSError) as err:
-                yield Doc(nlp.vocab, words=[]), (path, str(err))
+                yield Doc(nlp.vocab, words=[]), (item, str(err))
 
-    for doc, (path, error) in nlp.pipe(prepared(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for doc, (item, error) in nlp.pipe(prepared(), as_tuples=True, n_process=n_process, batch_size=batch_size):
         if error:
-            result.failed.append((path, error))
+            result.failed.append((item.path, error))
         else:
             try:
-                record = doc_to_record(doc, path.stem)
-                json_path, html_path = outputs_for(path, out_dir)
+                record = doc_to_record(doc, item.name, source=str(item.path))
+                json_path, html_path = outputs_for(item, out_dir)
                 if render is not None:
                     write_atomic(html_path, render(record))
                 write_atomic(json_path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
-                result.done.append(path)
+                result.done.append(item.path)
+                result.notes.extend(f"{item.path}: {note}" for note in record.get("notes", [])
+                                    if not note.startswith("no English abstract"))
             except Exception as err:  # a bad document must not stop the batch
-                result.failed.append((path, f"{path}: {type(err).__name__}: {err}"))
+                result.failed.append((item.path, f"{item.path}: {type(err).__name__}: {err}"))
         if on_progress:
-            on_progress(path)
+            on_progress(item)
     return result

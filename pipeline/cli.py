@@ -35,6 +35,7 @@ def friendly(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .assets import AssetError
         from .corpus import CorpusError
+        from .evaluate import EvaluationError
         from .normalize import InputError
         from .train import TrainError
 
@@ -42,7 +43,7 @@ def friendly(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
-        except (UserError, InputError, AssetError, CorpusError, TrainError) as e:
+        except (UserError, InputError, AssetError, CorpusError, EvaluationError, TrainError) as e:
             if STATE["verbose"]:
                 raise
             err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
@@ -129,7 +130,7 @@ def parse_overrides(args: list[str]) -> dict[str, Any]:
 @app.command()
 @friendly
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="Speech files, or folders of them.")],
+    inputs: Annotated[list[Path], typer.Argument(help="Speech files (.txt, .pdf, .html, .docx), or folders of them.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for <name>.json and <name>.html.")],
     model: Annotated[Path, typer.Option(help="A trained pipeline folder.")] = Path(DEFAULT_MODEL),
     abstract: Annotated[Path | None, typer.Option(help="The English abstract as a separate file.")] = None,
@@ -137,38 +138,45 @@ def run(
     force: Annotated[bool, typer.Option(help="Redo files whose outputs already exist.")] = False,
     max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this (a speech is ~50 KB).")] = 5.0,
 ) -> None:
-    """Analyse speeches: write OUT/<name>.json (corpus format) and OUT/<name>.html for each input."""
-    from .batch import expand_inputs, run_batch, write_atomic
-    from .normalize import read_input
+    """Analyse speeches (text, PDF, web page or Word files): write OUT/<name>.json and OUT/<name>.html for each.
+
+    A folder is read with its subfolders; outputs keep each file's path under it."""
+    from .batch import expand_inputs, outputs_for, run_batch, write_atomic
+    from .inputs import read_document
     from .report import index_row, render_index, render_report
 
-    files = expand_inputs(inputs)
-    missing = [p for p in files if not p.exists()]
+    files, unsupported = expand_inputs(inputs)
+    missing = [item for item in files if not item.path.exists()]
     if not files:
-        raise UserError(f"{' '.join(map(str, inputs))}: no input files found")
-    abstract_text = read_input(abstract, int(max_mb * 1e6)) if abstract else None
+        raise UserError(f"{' '.join(map(str, inputs))}: no input files found (dipnlp reads .txt, .pdf, .html "
+                        "and .docx files, and folders of them)")
+    abstract_text = read_document(abstract, int(max_mb * 1e6)).text if abstract else None
     nlp = load_model(model)
     start = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, disable=len(files) < 2) as progress:
         task = progress.add_task("analysing", total=len(files))
         result = run_batch(
-            nlp, [p for p in files if p.exists()], out_dir, abstract=abstract_text, force=force,
+            nlp, [item for item in files if item.path.exists()], out_dir, abstract=abstract_text, force=force,
             n_process=n_process, max_bytes=int(max_mb * 1e6),
             render=lambda record: render_report(record, {"pipeline": str(model), "n_process": n_process}),
-            on_progress=lambda p: progress.advance(task),
+            on_progress=lambda item: progress.advance(task),
         )
-    result.failed.extend((p, f"{p}: no such file") for p in missing)
+    result.failed.extend((item.path, f"{item.path}: no such file") for item in missing)
     if len(files) > 1 or any(p.is_dir() for p in inputs):
         rows = []
-        for p in files:
-            json_path = out_dir / f"{p.stem}.json"
+        for item in files:
+            json_path = outputs_for(item, out_dir)[0]
             if json_path.exists():
                 rows.append(index_row(json.loads(json_path.read_text("utf8"))))
         write_atomic(out_dir / "index.html", render_index(rows))
     elapsed = time.perf_counter() - start
     out.print(f"{len(result.done)} analysed, {len(result.skipped)} already done, "
-              f"{len(result.failed)} failed, in {elapsed:.1f} s → {out_dir}")
+              f"{len(result.failed)} failed, {len(unsupported)} skipped, in {elapsed:.1f} s → {out_dir}")
+    for message in result.notes:
+        err.print(f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True)
+    for _, message in unsupported:
+        err.print(f"[dim]skipped:[/dim] {message}", highlight=False, soft_wrap=True)
     for _, message in result.failed:
         err.print(f"[red]failed:[/red] {message}", highlight=False, soft_wrap=True)
     if result.failed:

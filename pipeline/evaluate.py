@@ -121,8 +121,56 @@ def confusion(gold: list[str], pred: list[str | None]) -> dict[str, dict[str, in
     return table
 
 
+class EvaluationError(ValueError):
+    """Gold and prediction cannot be compared; the message names the document and the place."""
+
+
+def offset_map(pred_text: str, gold_text: str, doc_id: str = "<document>") -> list[int]:
+    """For each offset of `pred_text` (and its end), the same place in `gold_text`.
+
+    The pipeline normalises what it reads, so a gold text with `中国 + 中亚五国` comes back as
+    `中国+中亚五国` and every later offset moves. The two texts may differ only in whitespace;
+    any other difference stops the evaluation with the first place it occurs, since a score over
+    shifted offsets is silently wrong.
+    """
+    mapping = [0] * (len(pred_text) + 1)
+    i = j = 0
+    while i < len(pred_text) or j < len(gold_text):
+        if i < len(pred_text) and j < len(gold_text) and pred_text[i] == gold_text[j]:
+            mapping[i] = j
+            i, j = i + 1, j + 1
+        elif j < len(gold_text) and gold_text[j].isspace():
+            j += 1
+        elif i < len(pred_text) and pred_text[i].isspace():
+            mapping[i] = j
+            i += 1
+        else:
+            raise EvaluationError(
+                f"{doc_id}: the pipeline changes the gold text at character {j} "
+                f"(gold {gold_text[max(0, j - 8) : j + 8]!r}, pipeline {pred_text[max(0, i - 8) : i + 8]!r}); "
+                "correct the gold text or evaluate on text the pipeline keeps as it is")
+    mapping[len(pred_text)] = len(gold_text)
+    return mapping
+
+
+def to_gold_offsets(record: dict[str, Any], gold_text: str) -> dict[str, Any]:
+    """The record with every span moved onto the gold text (`offset_map`)."""
+    if record["text"] == gold_text:
+        return record
+    m = offset_map(record["text"], gold_text, record["id"])
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        return m[start], (m[end - 1] + 1 if end > start else m[start])
+
+    moved = dict(record, text=gold_text)
+    moved["words"] = [list(span(s, e)) for s, e in record["words"]]
+    for key in ("sentences", "entities", "sections"):
+        moved[key] = [dict(x, **dict(zip(("start", "end"), span(x["start"], x["end"])))) for x in record[key]]
+    return moved
+
+
 def evaluate(nlp: Language, golds: list[Doc]) -> dict[str, Any]:
-    """Run `nlp` on each gold document's clean text (and its abstract) and score it."""
+    """Run `nlp` on each gold document's clean text (and its abstract) and score it on the gold text."""
     pairs = []
     n_words = 0
     elapsed = 0.0
@@ -132,7 +180,7 @@ def evaluate(nlp: Language, golds: list[Doc]) -> dict[str, Any]:
         doc = analyse(nlp, gold["text"], abstract)
         elapsed += time.perf_counter() - start
         n_words += sum(1 for tok in doc if not tok.is_space)
-        pairs.append((doc_to_record(doc, gold["id"]), gold))
+        pairs.append((to_gold_offsets(doc_to_record(doc, gold["id"]), gold["text"]), gold))
     scores = score_records(pairs)
     scores["words_per_second"] = n_words / elapsed if elapsed else None
     scores["n_docs"] = len(golds)

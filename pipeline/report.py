@@ -77,6 +77,7 @@ def build_context(record: dict[str, Any], figures: dict[str, Any] | None = None)
     return {
         "record": record,
         "title": (record.get("meta") or {}).get("title") or record["id"],
+        "byline": byline(record.get("meta") or {}),
         "sections": out_sections,
         "outline": sections,
         "entity_rows": entity_rows,
@@ -88,6 +89,13 @@ def build_context(record: dict[str, Any], figures: dict[str, Any] | None = None)
         "notes": record.get("notes", []),
         "escape": html.escape,
     }
+
+
+def byline(meta: dict[str, Any]) -> str:
+    """The front matter as one line under the title: 中华人民共和国主席 习近平 · 2024-09-05 · 北京 · keynote."""
+    who = " ".join(x for x in (meta.get("office"), meta.get("speaker")) if x)
+    parts = (meta.get("subtitle"), who, meta.get("date"), meta.get("place"), meta.get("kind"))
+    return " · ".join(x for x in parts if x)
 
 
 def render_report(record: dict[str, Any], figures: dict[str, Any] | None = None) -> str:

@@ -18,7 +18,7 @@ from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
 from .fastcut import speed_up
-from .normalize import normalize
+from .normalize import Speech, normalize
 from .structure import find_sections
 
 for _name, _default in (("sections", None), ("footnotes", None), ("abstract", None),
@@ -61,17 +61,21 @@ class SpeechTokenizer:
     def __call__(self, text: str) -> Doc:
         if not self.normalize_input:
             return self.tokenize_clean(text)
-        speech = normalize(text)
+        doc = self.from_speech(normalize(text))
+        if self.keep_raw:
+            doc._.raw = text
+        return doc
+
+    def from_speech(self, speech: Speech) -> Doc:
+        """The doc of a speech already normalised (by `normalize`, or from a PDF, web page or Word file)."""
         doc = self.tokenize_clean(speech.text)
         doc._.sections = find_sections(speech.text)
         doc._.footnotes = speech.footnotes
-        doc._.meta = {"title": speech.title, "speaker": speech.speaker, "editor": speech.editor,
-                      "converted_from_traditional": speech.converted_from_traditional}
+        doc._.meta = {**speech.front.as_meta(), "converted_from_traditional": speech.converted_from_traditional,
+                      "coverage": speech.coverage, "notes": speech.notes}
         if speech.abstract is not None:
             doc._.abstract = {"title": speech.abstract.title, "author": speech.abstract.author,
                               "text": speech.abstract.text}
-        if self.keep_raw:
-            doc._.raw = text
         return doc
 
     def tokenize_clean(self, text: str) -> Doc:

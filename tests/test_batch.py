@@ -32,3 +32,61 @@ def test_a_killed_batch_resumes_and_does_every_file_exactly_once(tiny_model, tmp
     assert len(list(out.glob("*.json"))) == 200 and len(list(out.glob("speech*.html"))) == 200
     assert not list(out.glob(".*.part")) and not list(out.glob("*.part"))
     assert all(json.loads(p.read_text("utf8"))["sentences"] for p in out.glob("*.json"))
+
+
+def dipnlp(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def test_a_folder_of_every_kind_with_subfolders(tiny_model, tmp_path):
+    from .material import gold
+    from .material.journal_pdf import typeset_journal
+    from .material.web import ministry_page
+    from .material.word import word_file
+
+    record = gold("2020-xi-jinping-unga")
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    for sub in ("2019", "2020", "pdf", "web", "word"):
+        (inputs / sub).mkdir(parents=True)
+    short = "各位朋友：\n中国同东盟加强合作。"
+    (inputs / "speech.txt").write_text(short, "utf8")
+    (inputs / "speech.md").write_text(short, "utf8")
+    (inputs / "2019" / "讲话.txt").write_text(short, "utf8")
+    (inputs / "2020" / "讲话.txt").write_text(short.encode("gb18030").decode("latin-1"), "latin-1")
+    typeset_journal(record, inputs / "pdf" / "unga.pdf")
+    (inputs / "web" / "unga.html").write_text(ministry_page(record), "utf8")
+    word_file(record, inputs / "word" / "unga.docx")
+    (inputs / "pdf" / "broken.pdf").write_bytes((inputs / "pdf" / "unga.pdf").read_bytes()[:3000])
+    (inputs / "table.xlsx").write_bytes(b"PK\x03\x04 not a speech")
+    proc = dipnlp("run", inputs, "--model", tiny_model, "--out", out)
+    assert proc.returncode == 1  # one file failed, and the run says so
+    assert "7 analysed, 0 already done, 1 failed, 1 skipped" in proc.stdout
+    assert f"failed: {inputs / 'pdf' / 'broken.pdf'}: " in proc.stderr.replace("\n", "")
+    assert f"skipped: {inputs / 'table.xlsx'}" in proc.stderr.replace("\n", "")
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
+    assert written == ["2019/讲话.json", "2020/讲话.json", "pdf/unga.json", "speech.md.json", "speech.txt.json",
+                       "web/unga.json", "word/unga.json"]
+    for fmt, name in (("pdf", "pdf/unga"), ("html", "web/unga"), ("docx", "word/unga")):
+        result = json.loads((out / f"{name}.json").read_text("utf8"))
+        assert result["meta"]["format"] == fmt and result["meta"]["speaker"] == "习近平"
+        assert result["text"] == record["text"] and result["coverage"]["dropped"] == 0
+    assert (out / "index.html").exists() and (out / "pdf" / "unga.html").exists()
+
+
+def test_a_split_that_looks_wrong_is_reported(tiny_model, tmp_path):
+    """The seed's first failure: a footnote that took in the speech. Here the note is genuinely long,
+    and the record and the console say how much of the text it holds."""
+    raw = "\n".join([  # text a PDF extractor left: hard-wrapped body lines, a note in smaller (wider) type
+        "中国同东盟加强合作，双方关系不断发展，各领", "域交流日益密切，成果惠及两国人民，地区和平",
+        "稳定得到了有力的维护和巩固，前景十分广阔。*", "* 本文为作者在会议上的演讲，有关数据和表述做了更新，",
+        "全文由编辑部整理，谨此说明并向各方致以诚挚的谢意。", "双方将继续深化合作，共同开创更加美好的未来。",
+        "谢谢大家。"])
+    path = tmp_path / "journal.txt"
+    path.write_text(raw, "utf8")
+    proc = dipnlp("run", path, "--model", tiny_model, "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads((tmp_path / "out" / "journal.json").read_text("utf8"))
+    assert record["coverage"]["footnotes"] > record["coverage"]["body"] / 10
+    assert any(n.startswith("footnotes hold") for n in record["notes"])
+    assert "warning:" in proc.stderr and "footnotes hold" in proc.stderr

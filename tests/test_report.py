@@ -53,3 +53,12 @@ def test_report_renders_and_clicking_a_unit_highlights_its_sections(record, tmp_
     for sid in unit["sections"]:
         assert f'class="sec highlight" id="{sid}"' in dom
     assert f'class="unit active" data-unit="{unit["unit"]}"' in dom
+
+
+def test_the_header_gives_the_front_matter_and_the_figures_the_coverage(record):
+    shown = dict(record, meta=dict(record["meta"], office="国务委员兼外交部长", place="北京", kind="review"),
+                 coverage={"input": 120, "body": 100, "title_block": 12, "footnotes": 8, "abstract": 0,
+                           "furniture": 0, "dropped": 0})
+    html = render_report(shown)
+    assert "国务委员兼外交部长 王毅 · 2021-12-20 · 北京 · review" in html
+    assert "Chinese characters: footnotes</td><td>8" in html
