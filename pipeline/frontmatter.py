@@ -99,8 +99,47 @@ def _finish(front: FrontMatter) -> FrontMatter:
         m = re.search(_DATE, text)
         if m:
             front.date = _iso(m)
-    front.kind = classify(front)
+    front.kind = classify(front) or front.kind
     return front
+
+
+_FULL_TEXT = re.compile(r"[（(]\s*全文\s*[）)]$")
+_DATELINE = re.compile(rf"^(?:新华社|中新社|中新网|人民网|央视网|国际在线|中国日报网|[{_CJK}]{{2,6}}日报)[^。]{{0,12}}?"
+                       r"\d{1,2}月\d{1,2}日(?:电|讯)")
+_INTRO_END = re.compile(r"(?:全文|讲话|演讲|致辞|发言|署名文章|谈话)如下[：:]$")
+_TITLED = re.compile(r"题为《([^》]{2,60})》")
+_SPEAKER_AT = re.compile(rf"^([{_CJK}]{{2,3}})(?:在|出席)")
+
+
+@dataclass
+class _Preface:
+    title: str | None
+    speaker: str | None
+    kind: str | None  # what the headline calls the text (…主旨讲话（全文）: a keynote)
+    end: int  # index (into lines) after its last line
+
+
+def _preface(rows: list[tuple[int, str]]) -> tuple[_Preface | None, list[tuple[int, str]]]:
+    """What a news agency puts above the full text of a speech: a headline ending （全文）
+    (习近平在…上的主旨讲话（全文）) and an intro paragraph (新华社北京9月5日电 … 讲话全文如下：).
+
+    They are part of the title block, not of the speech; the speech's own title is the one the
+    intro quotes (发表题为《…》的主旨讲话) or the headline without （全文）.
+    """
+    k, title, speaker, kind = 0, None, None, None
+    if rows and _FULL_TEXT.search(rows[0][1]):
+        title = _FULL_TEXT.sub("", _compact(rows[0][1]))
+        m = _SPEAKER_AT.match(title)
+        speaker = m[1] if m else None
+        kind = classify(FrontMatter(title=title))
+        k = 1
+    if len(rows) > k and (_DATELINE.match(rows[k][1]) or _INTRO_END.search(rows[k][1])):
+        m = _TITLED.search(rows[k][1])
+        title = m[1] if m else title
+        k += 1
+    if k == 0:
+        return None, rows
+    return _Preface(title, speaker, kind, rows[k - 1][0] + 1), rows[k:]
 
 
 def _join_spaced_names(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -120,10 +159,11 @@ def parse_lines(lines: list[str], strip_marker=lambda s: s) -> tuple[FrontMatter
 
     A block is recognised only where it ends in something only a title block has: a byline, a
     date and place line or a subtitle, or where its first line is a title that names its kind
-    (…记者会, …宣言, …上的讲话). Without one, nothing is taken: a clean text that starts with its
-    first paragraph keeps it.
+    (…记者会, …宣言, …上的讲话), or a news agency's preface stands above it (`_preface`). Without
+    one, nothing is taken: a clean text that starts with its first paragraph keeps it.
     """
-    nonblank = _join_spaced_names([(i, strip_marker(ln.strip())) for i, ln in enumerate(lines) if ln.strip()][:9])
+    nonblank = _join_spaced_names([(i, strip_marker(ln.strip())) for i, ln in enumerate(lines) if ln.strip()][:11])
+    preface, nonblank = _preface(nonblank)
     front = FrontMatter()
     titles: list[str] = []
     end = None  # index (into lines) after the last line of the block
@@ -153,9 +193,14 @@ def parse_lines(lines: list[str], strip_marker=lambda s: s) -> tuple[FrontMatter
         # A title that says what it heads (…记者会, …宣言, …上的讲话) needs no byline under it.
         titles = titles[:1]
         end = nonblank[0][0] + 1
+    if end is None and preface:
+        # A news agency's headline and intro with no title block of the speech's own under them.
+        return _finish(FrontMatter(title=preface.title, speaker=preface.speaker, kind=preface.kind)), preface.end
     if end is None:
         return FrontMatter(), 0
-    front.title = "".join(titles) or None
+    front.title = "".join(titles) or (preface.title if preface else None)
+    front.speaker = front.speaker or (preface.speaker if preface else None)
+    front.kind = preface.kind if preface else None
     return _finish(front), end
 
 

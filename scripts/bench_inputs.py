@@ -5,9 +5,10 @@
 1. The seed article (../shared/seed/, skipped where absent): where its Chinese characters went
    and the sections found.
 2. The 4 test speeches in every format the readers take (made by tests/material from the gold
-   records: a journal PDF read by pdfplumber and by pdftotext, a ministry page, a Word file, one
-   line): whether the body equals the gold text (whitespace aside), title and speaker found,
-   sections against the gold, and the median time to read and normalise the file.
+   records: a journal PDF read by our reader, its text as pdftotext and as pdfplumber's
+   extract_text give it, a ministry page, a Word file, one line): whether the body equals the
+   gold text (whitespace aside), title and speaker found, sections against the gold, and the
+   median time to read and normalise the file.
 3. `find_sections` on every gold text of the corpus (sections as the SPEC scores them).
 """
 
@@ -25,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.material makes the documents
+
+import pdfplumber  # noqa: E402
 
 from pipeline.inputs import read_document, to_speech  # noqa: E402
 from pipeline.normalize import count_cjk, normalize  # noqa: E402
@@ -65,13 +68,16 @@ def seed_table() -> None:
 
 def make(fmt: str, record: dict, folder: Path) -> Path:
     pdf = folder / f"{record['id']}.pdf"
-    if fmt in ("pdf", "pdftotext") and not pdf.exists():
+    if fmt.startswith("pdf") and not pdf.exists():
         typeset_journal(record, pdf)
     if fmt == "pdf":
         return pdf
     path = folder / f"{record['id']}.{fmt}"
     if fmt == "pdftotext":
         subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), str(path)], check=True)
+    elif fmt == "pdfplumber-text":
+        with pdfplumber.open(pdf) as doc:
+            path.write_text("\n".join(page.extract_text() or "" for page in doc.pages), "utf8")
     elif fmt == "html":
         path.write_text(ministry_page(record), "utf8")
     elif fmt == "docx":
@@ -82,7 +88,7 @@ def make(fmt: str, record: dict, folder: Path) -> Path:
 
 
 def format_table(repeats: int = 3) -> None:
-    formats = ["pdf", "pdftotext", "html", "docx", "oneline"]
+    formats = ["pdf", "pdftotext", "pdfplumber-text", "html", "docx", "oneline"]
     if shutil.which("pdftotext") is None:
         formats.remove("pdftotext")
     print("| format | body = gold | title | speaker | sections F1 | seconds to read (median) |")

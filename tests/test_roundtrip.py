@@ -1,7 +1,7 @@
-"""Round trips through the front door: the 4 test speeches as a journal PDF (read by pdfplumber and
-by poppler's pdftotext), a ministry web page, a Word file and one line of a collection, each read
-back with `read_document` and normalised: the body is the gold text, and the title and speaker
-are found."""
+"""Round trips through the front door: the 4 test speeches as a journal PDF (read by our PDF reader,
+and as text by poppler's pdftotext and by pdfplumber's extract_text), a ministry web page, a Word
+file and one line of a collection, each read back with `read_document` and normalised: the body is
+the gold text, and the title and speaker are found."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from pipeline.inputs import read_document, to_speech
@@ -22,7 +23,7 @@ from .material.oneline import one_line
 from .material.web import ministry_page
 from .material.word import word_file
 
-FORMATS = ["pdf", "pdftotext", "html", "docx", "oneline"]
+FORMATS = ["pdf", "pdftotext", "pdfplumber-text", "html", "docx", "oneline"]
 
 
 def pdftotext(pdf: Path, out: Path) -> Path:
@@ -37,10 +38,15 @@ def pdftotext(pdf: Path, out: Path) -> Path:
 def make(fmt: str, record: dict, folder: Path) -> Path:
     """The speech in format `fmt`, written under `folder`; the file's suffix is left to the format."""
     name = record["id"]
-    if fmt in ("pdf", "pdftotext"):
+    if fmt in ("pdf", "pdftotext", "pdfplumber-text"):
         pdf = folder / f"{name}.pdf"
         if not pdf.exists():
             typeset_journal(record, pdf)
+        if fmt == "pdfplumber-text":
+            with pdfplumber.open(pdf) as doc:
+                path = folder / f"{name}.pdfplumber.txt"
+                path.write_text("\n".join(page.extract_text() or "" for page in doc.pages), "utf8")
+                return path
         return pdf if fmt == "pdf" else pdftotext(pdf, folder / f"{name}.pdftotext.txt")
     if fmt == "html":
         path = folder / f"{name}.html"
@@ -77,7 +83,7 @@ def test_the_body_is_the_gold_text_and_the_title_and_speaker_are_found(name, fmt
     assert speech.coverage["dropped"] == 0 and speech.notes == []
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "pdftotext", "html", "docx"])
+@pytest.mark.parametrize("fmt", ["pdf", "pdftotext", "pdfplumber-text", "html", "docx"])
 def test_paragraphs_and_sections_survive_where_the_format_marks_them(fmt, folder):
     record = gold("2024-xi-jinping-focac-keynote")
     path = make(fmt, record, folder)
@@ -89,7 +95,7 @@ def test_paragraphs_and_sections_survive_where_the_format_marks_them(fmt, folder
 
 def test_the_journal_pdf_sets_apart_its_footnote_abstract_and_furniture(folder):
     record = gold("2020-xi-jinping-unga")
-    for fmt in ("pdf", "pdftotext"):
+    for fmt in ("pdf", "pdftotext", "pdfplumber-text"):
         path = make(fmt, record, folder)
         speech = to_speech(read_document(path, 5_000_000), str(path))
         assert [f["marker"] for f in speech.footnotes] == ["*"], fmt

@@ -256,4 +256,32 @@ def peoples_daily_page(record: dict[str, Any]) -> str:
 
 
 # Every shape by name, for parametrised tests.
+def xinhua_full_text_page(record: dict[str, Any]) -> str:
+    """Xinhua's full-text page of a speech: the headline `{speaker}在{venue}上的讲话（全文）`, then in
+    the article a dateline intro that quotes the title and ends `讲话全文如下：`, then the speech's
+    own title, its block and the body."""
+    meta = record["meta"]
+    y, m, d = (int(x) for x in meta["date"].split("-"))
+    venue = re.sub(r"（[^）]*）|，.*$", "", meta.get("venue") or "")
+    headline = f"{meta['speaker']}在{venue}上的讲话（全文）"
+    intro = (f"新华社{place(record)}{m}月{d}日电 {meta['speaker']}{m}月{d}日在{venue}发表题为"
+             f"《{meta['title']}》的讲话。讲话全文如下：")
+    article = [intro, meta["title"], *title_block(record), *paragraphs(record)]
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in article)
+    return f"""<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><title>{escape(headline)}-新华网</title></head>
+<body>
+<div class="header-nav"><a href="/">首页</a> <a href="/politics/">时政</a></div>
+<h1>{escape(headline)}</h1>
+<div class="info">来源： 新华网 | {y}-{m:02d}-{d:02d} 12:01:30</div>
+<div id="detail">
+{body}
+</div>
+<div class="foot"><p>Copyright &copy; 2000-{y} XINHUANET.com All Rights Reserved. 版权所有 新华网</p></div>
+</body>
+</html>
+"""
+
+
 SHAPES = {"ministry": ministry_page, "xinhua": xinhua_page, "peoples_daily": peoples_daily_page}
