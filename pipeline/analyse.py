@@ -21,6 +21,7 @@ def make_doc(nlp: Language, raw: str | Extracted, abstract: str | None = None, s
     if isinstance(raw, Extracted):
         doc = nlp.tokenizer.from_speech(to_speech(raw, source))
         doc._.meta["format"] = raw.format
+        doc._.meta["site"] = raw.meta.get("site")  # the web page's site (fmprc.gov.cn, xinhuanet.com …)
     else:
         doc = nlp.make_doc(raw)
     if abstract is not None:
@@ -55,7 +56,7 @@ def doc_to_record(doc: Doc, doc_id: str, raw: str | None = None, source: str | N
     record: dict[str, Any] = {
         "id": doc_id,
         "meta": {**front, "venue": None, "source": source,
-                 **({"format": meta["format"]} if meta.get("format") else {})},
+                 **{key: meta[key] for key in ("format", "site") if meta.get(key)}},
         "text": doc.text,
         "sections": doc._.sections or [],
         "sentences": [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections import Counter
@@ -12,10 +13,13 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from .analyse import doc_to_record, make_doc
 from .inputs import SUFFIXES, read_document
 from .normalize import InputError
+
+log = logging.getLogger("dipnlp")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -78,6 +82,56 @@ def outputs_for(item: Input, out_dir: Path) -> tuple[Path, Path]:
     return out_dir / f"{item.name}.json", out_dir / f"{item.name}.html"
 
 
+Prepare = Callable[[list[Input]], Iterator[tuple[Doc, tuple[Input, "str | None"]]]]
+
+
+def guarded_pipe(
+    nlp: Language, items: list[Input], prepare: Prepare, *, n_process: int = 1, batch_size: int = 4
+) -> Iterator[tuple[Doc, tuple[Input, str | None]]]:
+    """`nlp.pipe` over the items' docs, surviving a component that raises on one of them.
+
+    spaCy's error handlers reach only its trainable components: an exception in any other ends
+    `nlp.pipe`, and with it a whole collection. So the items go through in chunks of
+    `batch_size` (the batches `nlp.pipe` makes anyway), and a chunk that raises is done again one
+    speech at a time, component by component: only the speech that fails is reported, with the
+    component's name. With several processes a failure ends the worker pool; the items it had
+    not returned are then done in this process, the same way.
+    """
+    if n_process > 1:
+        returned: set[Input] = set()
+        try:
+            for doc, context in nlp.pipe(prepare(items), as_tuples=True, n_process=n_process, batch_size=batch_size):
+                returned.add(context[0])
+                yield doc, context
+            return
+        except Exception as err:  # the pool is gone; what it had not returned is done here
+            items = [item for item in items if item not in returned]
+            log.warning("a component failed in a worker process (%s); the %d files not yet returned are "
+                        "analysed in this process", str(err).splitlines()[0] if str(err) else type(err).__name__,
+                        len(items))
+    for chunk in minibatch(items, batch_size):
+        try:
+            done = list(nlp.pipe(prepare(chunk), as_tuples=True, batch_size=batch_size))
+        except Exception:
+            done = [one_by_one(nlp, doc, context) for doc, context in prepare(chunk)]
+        yield from done
+
+
+def one_by_one(nlp: Language, doc: Doc, context: tuple[Input, str | None]) -> tuple[Doc, tuple[Input, str | None]]:
+    """Run the pipeline's components on one doc in turn; a component that raises fails this doc alone."""
+    item, error = context
+    if error:
+        return doc, context
+    for name, component in nlp.pipeline:
+        try:
+            doc = component(doc)
+        except Exception as err:
+            log.debug("%s: the %s component failed", item.path, name, exc_info=True)
+            return Doc(nlp.vocab, words=[]), (item, f"{item.path}: the {name} component failed: "
+                                                    f"{type(err).__name__}: {err}")
+    return doc, context
+
+
 def run_batch(
     nlp: Language,
     files: list[Input],
@@ -106,15 +160,15 @@ def run_batch(
         else:
             todo.append(item)
 
-    def prepared() -> Iterator[tuple]:
-        for item in todo:
+    def prepare(items: list[Input]) -> Iterator[tuple[Doc, tuple[Input, str | None]]]:
+        for item in items:
             try:
                 extracted = read_document(item.path, max_bytes)
                 yield make_doc(nlp, extracted, abstract, str(item.path)), (item, None)
             except (InputError, OSError) as err:
                 yield Doc(nlp.vocab, words=[]), (item, str(err))
 
-    for doc, (item, error) in nlp.pipe(prepared(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for doc, (item, error) in guarded_pipe(nlp, todo, prepare, n_process=n_process, batch_size=batch_size):
         if error:
             result.failed.append((item.path, error))
         else:

@@ -6,7 +6,23 @@ import subprocess
 import sys
 import time
 
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.batch import expand_inputs, run_batch
+from pipeline.corpus import validate
+
 from .conftest import ROOT
+
+
+@Language.component("fails_on_one_speech")
+def fails_on_one_speech(doc: Doc) -> Doc:
+    """A component with a bug that one speech of three triggers."""
+    if "坦赞铁路" in doc.text:
+        raise RuntimeError("index out of range")
+    return doc
 
 
 def test_a_killed_batch_resumes_and_does_every_file_exactly_once(tiny_model, tmp_path):
@@ -70,7 +86,9 @@ def test_a_folder_of_every_kind_with_subfolders(tiny_model, tmp_path):
     for fmt, name in (("pdf", "pdf/unga"), ("html", "web/unga"), ("docx", "word/unga")):
         result = json.loads((out / f"{name}.json").read_text("utf8"))
         assert result["meta"]["format"] == fmt and result["meta"]["speaker"] == "习近平"
+        validate(result)
         assert result["text"] == record["text"] and result["coverage"]["dropped"] == 0
+    assert json.loads((out / "web" / "unga.json").read_text("utf8"))["meta"]["site"] == "fmprc.gov.cn"
     assert (out / "index.html").exists() and (out / "pdf" / "unga.html").exists()
 
 
@@ -90,3 +108,42 @@ def test_a_split_that_looks_wrong_is_reported(tiny_model, tmp_path):
     assert record["coverage"]["footnotes"] > record["coverage"]["body"] / 10
     assert any(n.startswith("footnotes hold") for n in record["notes"])
     assert "warning:" in proc.stderr and "footnotes hold" in proc.stderr
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_a_component_that_raises_fails_its_speech_alone(tiny_model, tmp_path, n_process):
+    nlp = spacy.load(tiny_model)
+    nlp.add_pipe("fails_on_one_speech")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, text in (("a", "各位朋友：\n中国同东盟加强合作。"), ("b", "中国援建的坦赞铁路成为友谊的丰碑。"),
+                       ("c", "谢谢大家。"), ("d", "中非友谊跨越山海。")):
+        (inputs / f"{name}.txt").write_text(text, "utf8")
+    files, _ = expand_inputs([inputs])
+    result = run_batch(nlp, files, tmp_path / "out", n_process=n_process, batch_size=2)
+    assert sorted(p.name for p in result.done) == ["a.txt", "c.txt", "d.txt"]
+    assert [(p.name, message) for p, message in result.failed] == [
+        ("b.txt", f"{inputs / 'b.txt'}: the fails_on_one_speech component failed: RuntimeError: index out of range")]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["a.json", "c.json", "d.json"]
+    assert json.loads((tmp_path / "out" / "a.json").read_text("utf8"))["sentences"]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_guarded_pipe_keeps_every_other_doc_and_names_the_component(n_process, tmp_path):
+    from pipeline.batch import Input, guarded_pipe
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("fails_on_one_speech")
+    texts = {f"s{i}": "中国援建的坦赞铁路。" if i == 3 else f"第{i}篇讲话。" for i in range(7)}
+    items = [Input(tmp_path / f"{name}.txt", name) for name in texts]
+
+    def prepare(chunk):
+        for item in chunk:
+            yield nlp.make_doc(texts[item.name]), (item, None)
+
+    out = {item.name: (doc.text, error) for doc, (item, error) in
+           guarded_pipe(nlp, items, prepare, n_process=n_process, batch_size=2)}
+    assert sorted(out) == sorted(texts)  # every doc once
+    assert out["s3"] == ("", f"{tmp_path / 's3.txt'}: the fails_on_one_speech component failed: "
+                             "RuntimeError: index out of range")
+    assert all(out[name] == (texts[name], None) for name in texts if name != "s3")

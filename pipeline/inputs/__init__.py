@@ -12,6 +12,7 @@ without a suffix is still read as what it is.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from ..normalize import InputError, Speech, count_cjk, coverage_notes, decode, normalize
 
+_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 # Suffixes a folder is searched for; a file named on the command line is read whatever its suffix.
 SUFFIXES = {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".xhtml", ".docx"}
 
@@ -107,8 +109,8 @@ def to_speech(extracted: Extracted, source: str = "<input>") -> Speech:
     """Normalise what a reader recovered, keeping what its layout had already set apart.
 
     Footnotes and page furniture found by a PDF's type sizes come first and count in the
-    coverage as if they had been in the text; the container's title and date fill in only what
-    the text's own title block does not say.
+    coverage as if they had been in the text; the container's title and date (and a PDF's
+    author) fill in only what the text's own title block does not say.
     """
     speech = normalize(extracted.text, source)
     speech.footnotes = extracted.footnotes + speech.footnotes
@@ -121,6 +123,9 @@ def to_speech(extracted: Extracted, source: str = "<input>") -> Speech:
     front = speech.front
     front.title = front.title or extracted.meta.get("title")
     front.date = front.date or extracted.meta.get("date")
-    front.speaker = front.speaker or extracted.meta.get("author")
+    author = extracted.meta.get("author") or ""
+    if extracted.format == "pdf" and _NAME.fullmatch(author):
+        # A journal PDF's author field names the article's author; a Word file's names whoever saved it.
+        front.speaker = front.speaker or author
     speech.notes = extracted.notes + coverage_notes(speech.coverage)
     return speech
