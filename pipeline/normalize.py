@@ -358,8 +358,10 @@ def normalize(raw: str, source: str = "<input>", simplify: bool = True) -> Speec
         paragraphs = [squeeze_spaces(ln) for ln in lines if ln.strip()]
     else:
         paragraphs, footnotes = _undo_pdf_layout(lines, front, furniture)
-    paragraphs = [q for p in paragraphs for q in (
-        recover_paragraphs(p, front.speaker) if len(p) > UNBROKEN_LINE else [p])]
+    if len(paragraphs) <= 3 or any(len(p) > 2000 for p in paragraphs):
+        # A text that lost its line breaks (a clean text's long paragraph keeps its inline 第二，…).
+        paragraphs = [q for p in paragraphs for q in (
+            recover_paragraphs(p, front.speaker) if len(p) > UNBROKEN_LINE else [p])]
     paragraphs = [p for p in (_strip_markers(p) for p in paragraphs) if p]
     if not any(_CJK_RE.search(p) for p in paragraphs):
         raise InputError(f"{source}: no speech body left once headers, footnotes and the abstract are set aside; "

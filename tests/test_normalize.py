@@ -114,3 +114,13 @@ def test_normalize_never_crashes_loses_no_chinese_and_is_idempotent(raw):
     assert _han("".join(kept)) == _han(raw)
     assert speech.coverage["dropped"] == 0 and speech.coverage["input"] == len(_han(raw))
     assert normalize(speech.text, simplify=False).text == speech.text
+
+
+def test_paragraphs_come_back_only_where_the_line_breaks_are_gone():
+    point = "我们要坚持合作共赢，推动各国共同发展，让发展成果更多更公平地惠及各国人民。"
+    long = "我们提出三点主张：第一，" + point * 6 + "第二，" + point * 6 + "第三，" + point * 6
+    clean = "\n".join(["各位朋友：", long, "这是第二段。", "这是第三段。", "谢谢大家。"])
+    assert normalize(clean).text == clean  # a long paragraph of a clean text stays one paragraph
+    unbroken = "各位朋友：" + long + "谢谢大家。"
+    assert normalize(unbroken).text.split("\n") == ["各位朋友：", "我们提出三点主张：", "第一，" + point * 6,
+                                                   "第二，" + point * 6, "第三，" + point * 6, "谢谢大家。"]
