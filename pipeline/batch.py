@@ -95,7 +95,9 @@ def guarded_pipe(
     `batch_size` (the batches `nlp.pipe` makes anyway), and a chunk that raises is done again one
     speech at a time, component by component: only the speech that fails is reported, with the
     component's name. With several processes a failure ends the worker pool; the items it had
-    not returned are then done in this process, the same way.
+    not returned are then done in this process, the same way. spaCy forks its workers: start
+    them before any model has run in this process (as the CLI does), since a forked torch whose
+    thread pool has run can hang.
     """
     if n_process > 1:
         returned: set[Input] = set()
