@@ -63,13 +63,14 @@ def test_a_folder_of_every_kind_with_subfolders(tiny_model, tmp_path):
 
     record = gold("2020-xi-jinping-unga")
     inputs, out = tmp_path / "in", tmp_path / "out"
-    for sub in ("2019", "2020", "pdf", "web", "word"):
+    for sub in ("2019", "2020", "2021", "pdf", "web", "word"):
         (inputs / sub).mkdir(parents=True)
     short = "各位朋友：\n中国同东盟加强合作。"
     (inputs / "speech.txt").write_text(short, "utf8")
     (inputs / "speech.md").write_text(short, "utf8")
     (inputs / "2019" / "讲话.txt").write_text(short, "utf8")
-    (inputs / "2020" / "讲话.txt").write_text(short.encode("gb18030").decode("latin-1"), "latin-1")
+    (inputs / "2020" / "讲话.txt").write_bytes(short.encode("gb18030"))
+    (inputs / "2021" / "讲话.txt").write_bytes(short.encode("utf-16-le"))  # no BOM
     typeset_journal(record, inputs / "pdf" / "unga.pdf")
     (inputs / "web" / "unga.html").write_text(ministry_page(record), "utf8")
     word_file(record, inputs / "word" / "unga.docx")
@@ -77,12 +78,14 @@ def test_a_folder_of_every_kind_with_subfolders(tiny_model, tmp_path):
     (inputs / "table.xlsx").write_bytes(b"PK\x03\x04 not a speech")
     proc = dipnlp("run", inputs, "--model", tiny_model, "--out", out)
     assert proc.returncode == 1  # one file failed, and the run says so
-    assert "7 analysed, 0 already done, 1 failed, 1 skipped" in proc.stdout
+    assert "8 analysed, 0 already done, 1 failed, 1 skipped" in proc.stdout
     assert f"failed: {inputs / 'pdf' / 'broken.pdf'}: " in proc.stderr.replace("\n", "")
     assert f"skipped: {inputs / 'table.xlsx'}" in proc.stderr.replace("\n", "")
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
-    assert written == ["2019/讲话.json", "2020/讲话.json", "pdf/unga.json", "speech.md.json", "speech.txt.json",
-                       "web/unga.json", "word/unga.json"]
+    assert written == ["2019/讲话.json", "2020/讲话.json", "2021/讲话.json", "pdf/unga.json", "speech.md.json",
+                       "speech.txt.json", "web/unga.json", "word/unga.json"]
+    for year in ("2019", "2020", "2021"):  # UTF-8, GB18030, UTF-16 without a BOM: the same speech
+        assert json.loads((out / year / "讲话.json").read_text("utf8"))["text"] == short
     for fmt, name in (("pdf", "pdf/unga"), ("html", "web/unga"), ("docx", "word/unga")):
         result = json.loads((out / f"{name}.json").read_text("utf8"))
         assert result["meta"]["format"] == fmt and result["meta"]["speaker"] == "习近平"

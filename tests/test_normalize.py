@@ -57,9 +57,14 @@ def test_encodings(tmp_path):
         "gb18030": text.encode("gb18030"),
         "utf16": text.encode("utf-16"),
         "utf16be": b"\xfe\xff" + text.encode("utf-16-be"),
+        "utf16le-no-bom": text.encode("utf-16-le"),
+        "utf16be-no-bom": text.encode("utf-16-be"),
     }.items():
         (tmp_path / name).write_bytes(data)
         assert read_document(tmp_path / name, 10_000).text == text, name
+    two_lines = text + "\n" + text  # a newline puts zero bytes in: still Chinese, not binary
+    (tmp_path / "lines").write_bytes(two_lines.encode("utf-16-le"))
+    assert read_document(tmp_path / "lines", 10_000).text == two_lines
 
 
 def test_bad_inputs_get_one_line_errors(tmp_path):
