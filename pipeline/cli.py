@@ -66,8 +66,9 @@ def main_options(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="
     STATE["verbose"] = verbose
 
 
-def load_model(path: str | Path):
-    """spacy.load with errors that say what to do."""
+def load_model(path: str | Path, tokenizer_only: bool = False):
+    """spacy.load with errors that say what to do; `tokenizer_only` leaves every component out
+    (none is built, so neither e5 nor the taggers load: `segment` needs the tokenizer alone)."""
     import spacy
     from confection import ConfigValidationError
 
@@ -80,6 +81,8 @@ def load_model(path: str | Path):
     if not (p / "config.cfg").exists():
         raise UserError(f"{p}: not a spaCy pipeline folder (no config.cfg); pass the folder that `dipnlp train` wrote")
     try:
+        if tokenizer_only:
+            return spacy.load(p, exclude=spacy.util.load_config(p / "config.cfg")["nlp"]["pipeline"])
         return spacy.load(p)
     except ConfigValidationError as e:
         raise UserError(f"{p / 'config.cfg'}: broken config: {str(e).splitlines()[0]}") from None
@@ -231,7 +234,7 @@ def print_scores(scores: dict[str, Any]) -> None:
 @friendly
 def segment(model: Annotated[Path, typer.Option(help="A trained pipeline folder.")] = Path(DEFAULT_MODEL)) -> None:
     """Segment lines of Chinese from stdin; words separated by two spaces (SIGHAN format)."""
-    nlp = load_model(model)
+    nlp = load_model(model, tokenizer_only=True)
     tokenizer = nlp.tokenizer
     seg = tokenizer.segment if hasattr(tokenizer, "segment") else (lambda t: [w.text for w in tokenizer(t)])
     for line in sys.stdin:
