@@ -174,3 +174,19 @@ def test_guarded_pipe_keeps_every_other_doc_and_names_the_component(n_process):
     assert sorted(out) == [f"s{i}" for i in range(7)]  # every doc once
     assert out["s3"] == ("", "s3.txt: the fails_on_one_speech component failed: RuntimeError: index out of range")
     assert all(out[f"s{i}"] == (f"第{i}篇讲话。", "None") for i in range(7) if i != 3)
+
+
+def test_a_write_that_fails_before_the_rename_leaves_the_old_output_whole(tmp_path, monkeypatch):
+    from pipeline import batch
+
+    path = tmp_path / "speech.json"
+    batch.write_atomic(path, '{"old": true}\n')
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch.os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        batch.write_atomic(path, '{"new": true, "half": ')
+    assert path.read_text("utf8") == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["speech.json"]  # no temporary file left behind

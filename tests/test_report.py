@@ -62,3 +62,15 @@ def test_the_header_gives_the_front_matter_and_the_figures_the_coverage(record):
     html = render_report(shown)
     assert "国务委员兼外交部长 王毅 · 2021-12-20 · 北京 · review" in html
     assert "Chinese characters: footnotes</td><td>8" in html
+
+
+def test_text_from_the_input_is_escaped(record):
+    tag = "<i>x</i>"  # into the body at the same length, so that every offset stays right
+    hostile = dict(record, meta=dict(record["meta"], title="<script>alert(1)</script>标题",
+                                     speaker="<b>王毅</b>"), notes=["<img src=x onerror=alert(1)>"],
+                   text=tag + record["text"][len(tag):])
+    html = render_report(hostile)
+    assert "<i>x</i>" not in html and "&lt;i&gt;x&lt;/i&gt;" in html
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;标题" in html
+    assert "<b>王毅</b>" not in html and "&lt;b&gt;王毅&lt;/b&gt;" in html
+    assert "<img src=x" not in html
