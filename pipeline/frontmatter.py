@@ -59,8 +59,8 @@ def _compact(line: str) -> str:
     return re.sub(r"\s+", "", line)
 
 
-def _iso(m: re.Match, first: int = 1) -> str:
-    return f"{m[first]}-{int(m[first + 1]):02d}-{int(m[first + 2]):02d}"
+def _iso(m: re.Match) -> str:
+    return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
 
 
 def _is_title_line(line: str) -> bool:

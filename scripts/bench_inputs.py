@@ -18,7 +18,6 @@ import json
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,17 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.material makes the documents
 
-import pdfplumber  # noqa: E402
-
 from pipeline.inputs import read_document, to_speech  # noqa: E402
 from pipeline.normalize import count_cjk, normalize  # noqa: E402
 from pipeline.scoring import prf  # noqa: E402
 from pipeline.structure import find_sections  # noqa: E402
 from tests.material import TEST_SPEECHES, gold, has_byline  # noqa: E402
-from tests.material.journal_pdf import typeset_journal  # noqa: E402
-from tests.material.oneline import one_line  # noqa: E402
-from tests.material.web import ministry_page  # noqa: E402
-from tests.material.word import word_file  # noqa: E402
+from tests.material.formats import FORMATS, make_document  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "2021-wang-yi-review.txt"
 
@@ -66,31 +60,8 @@ def seed_table() -> None:
           f"footnotes {[f['marker'] for f in speech.footnotes]}; notes {speech.notes or 'none'}\n")
 
 
-def make(fmt: str, record: dict, folder: Path) -> Path:
-    pdf = folder / f"{record['id']}.pdf"
-    if fmt.startswith("pdf") and not pdf.exists():
-        typeset_journal(record, pdf)
-    if fmt == "pdf":
-        return pdf
-    path = folder / f"{record['id']}.{fmt}"
-    if fmt == "pdftotext":
-        subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), str(path)], check=True)
-    elif fmt == "pdfplumber-text":
-        with pdfplumber.open(pdf) as doc:
-            path.write_text("\n".join(page.extract_text() or "" for page in doc.pages), "utf8")
-    elif fmt == "html":
-        path.write_text(ministry_page(record), "utf8")
-    elif fmt == "docx":
-        word_file(record, path)
-    else:
-        path.write_text(one_line(record), "utf8")
-    return path
-
-
 def format_table(repeats: int = 3) -> None:
-    formats = ["pdf", "pdftotext", "pdfplumber-text", "html", "docx", "oneline"]
-    if shutil.which("pdftotext") is None:
-        formats.remove("pdftotext")
+    formats = [f for f in FORMATS if f != "pdftotext" or shutil.which("pdftotext")]
     print("| format | body = gold | title | speaker | sections F1 | seconds to read (median) |")
     print("| --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +72,7 @@ def format_table(repeats: int = 3) -> None:
             times = []
             for name in TEST_SPEECHES:
                 record = gold(name)
-                path = make(fmt, record, folder)
+                path = make_document(fmt, record, folder)
                 runs = []
                 for _ in range(repeats):
                     start = time.perf_counter()

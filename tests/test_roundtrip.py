@@ -8,57 +8,23 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from pipeline.inputs import read_document, to_speech
 from pipeline.structure import find_sections
 
 from .material import TEST_SPEECHES, gold, has_byline
-from .material.journal_pdf import typeset_journal
-from .material.oneline import one_line
-from .material.web import ministry_page
-from .material.word import word_file
-
-FORMATS = ["pdf", "pdftotext", "pdfplumber-text", "html", "docx", "oneline"]
-
-
-def pdftotext(pdf: Path, out: Path) -> Path:
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing in CI: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install poppler-utils")
-    subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), str(out)], check=True)
-    return out
+from .material.formats import FORMATS, make_document
 
 
 def make(fmt: str, record: dict, folder: Path) -> Path:
-    """The speech in format `fmt`, written under `folder`; the file's suffix is left to the format."""
-    name = record["id"]
-    if fmt in ("pdf", "pdftotext", "pdfplumber-text"):
-        pdf = folder / f"{name}.pdf"
-        if not pdf.exists():
-            typeset_journal(record, pdf)
-        if fmt == "pdfplumber-text":
-            with pdfplumber.open(pdf) as doc:
-                path = folder / f"{name}.pdfplumber.txt"
-                path.write_text("\n".join(page.extract_text() or "" for page in doc.pages), "utf8")
-                return path
-        return pdf if fmt == "pdf" else pdftotext(pdf, folder / f"{name}.pdftotext.txt")
-    if fmt == "html":
-        path = folder / f"{name}.html"
-        path.write_text(ministry_page(record), "utf8")
-        return path
-    if fmt == "docx":
-        path = folder / f"{name}.docx"
-        word_file(record, path)
-        return path
-    path = folder / f"{name}.oneline.txt"
-    path.write_text(one_line(record), "utf8")
-    return path
+    if fmt == "pdftotext" and shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing in CI: .ci/run installs poppler-utils")
+        pytest.skip("pdftotext (poppler-utils) is not installed: apt-get install poppler-utils")
+    return make_document(fmt, record, folder)
 
 
 def compact(text: str | None) -> str:
